@@ -1,0 +1,43 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describeNotAfter } from "../../pki/validity.js";
+import { CaStore } from "../../store/store.js";
+import type { CommandResult, Context } from "../context.js";
+
+export interface ShowOptions {
+  pem?: boolean | undefined;
+}
+
+export async function show(nameOrSerial: string, options: ShowOptions, context: Context): Promise<CommandResult> {
+  const store = new CaStore(context.storeDir);
+  store.readMeta();
+  const entry = store.findEntry(nameOrSerial, context.now);
+  const certPath = entry.kind === "ca" ? store.layout.caCert : store.layout.serialCert(entry.serial);
+  const certificate = store.readCertificate(certPath);
+  const sha1 = Buffer.from(await certificate.getThumbprint("SHA-1"))
+    .toString("hex")
+    .toUpperCase();
+  const pem = readFileSync(certPath, "utf8");
+  const files = {
+    cert: join(store.root, entry.files.cert),
+    ...(entry.files.key ? { key: join(store.root, entry.files.key) } : {}),
+  };
+  const data = { ...entry, issuer: certificate.issuer, sha1, files, pem };
+  if (options.pem) return { data, human: pem.trimEnd() };
+  const human = [
+    `${entry.name} (${entry.kind}, ${entry.status})`,
+    `  subject:     ${entry.subject}`,
+    `  issuer:      ${certificate.issuer}`,
+    `  serial:      ${entry.serial}`,
+    `  dns names:   ${entry.dns.join(", ") || "-"}`,
+    `  ip addresses: ${entry.ip.join(", ") || "-"}`,
+    `  not before:  ${entry.notBefore.replace(".000Z", "Z")}`,
+    `  not after:   ${describeNotAfter(new Date(entry.notAfter))}`,
+    `  key:         ${entry.keyType}`,
+    `  sha256:      ${entry.sha256}`,
+    `  sha1:        ${sha1}`,
+    `  cert file:   ${files.cert}`,
+    ...(files.key ? [`  key file:    ${files.key}`] : []),
+  ].join("\n");
+  return { data, human };
+}

@@ -1,0 +1,163 @@
+/**
+ * The program: argv -> typed options -> a command function, and the single
+ * place where errors become one line on stderr and an exit code. Command
+ * modules are imported only when their command runs, so --help and --version
+ * load no X.509 or prompt library.
+ */
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
+import { isNutcaError, NutcaError } from "../errors.js";
+import { createContext, type CommandResult, type Context, type GlobalOptions } from "./context.js";
+import { renderError, renderJson } from "./output.js";
+
+const VERSION = (
+  JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
+
+/** Repeatable list options also take comma-separated values: --dns a --dns b,c. */
+function collect(value: string, previous: string[] = []): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(",")
+      .map((part) => part.trim())
+      .filter(Boolean),
+  ];
+}
+
+type Run = (context: Context) => Promise<CommandResult>;
+
+export function buildProgram(execute: (command: Command, run: Run) => Promise<void>): Command {
+  const program = new Command("nutca")
+    .description("A private certificate authority for NUT (Network UPS Tools) TLS")
+    .version(VERSION, "-V, --version")
+    .option("--store <dir>", "the CA store (default: $NUTCA_STORE or ./ca-store)")
+    .option("--json", "print results and errors as JSON")
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined });
+
+  const passphraseFile = new Option(
+    "--passphrase-file <file>",
+    "read the CA passphrase from the first line of FILE (or set NUTCA_PASSPHRASE)",
+  );
+  const keyOption = () => new Option("--key <type>", "key type: ec-p256, ec-p384, rsa-2048, rsa-3072, rsa-4096");
+  const notAfterOption = () =>
+    new Option("--not-after <when>", "expiry: never, a date (2035-12-31) or a duration (825d, 10y)");
+
+  program
+    .command("init")
+    .description("create the store and its CA")
+    .option("--name <cn>", 'the CA common name (default "NUT private CA")')
+    .option("--org <organisation>", "the organisation (O) of the CA and its certificates")
+    .addOption(keyOption())
+    .addOption(notAfterOption())
+    .option("--leaf-not-after <when>", "default expiry of issued certificates (default: never, capped at the CA's)")
+    .option("--permit-dns <suffix>", "only allow names under this DNS suffix (repeatable)", collect)
+    .option("--permit-ip <cidr>", "only allow addresses in this network (repeatable)", collect)
+    .option("--no-passphrase", "store the CA key unencrypted (not recommended)")
+    .addOption(passphraseFile)
+    .action(async (options, command: Command) => {
+      const { init } = await import("./commands/init.js");
+      await execute(command, (context) => init(options, context));
+    });
+
+  const issue = program.command("issue").description("issue a certificate");
+  for (const kind of ["server", "client"] as const) {
+    issue
+      .command(kind)
+      .description(
+        kind === "server" ? "a certificate for a upsd host" : "a certificate for a upsmon host, stunnel client or shim",
+      )
+      .argument("<name>", "the certificate's name in the store (usually the host name)")
+      .option("--dns <host>", "a DNS name clients use (repeatable, or comma-separated)", collect)
+      .option("--ip <address>", "an IP address clients use (repeatable, or comma-separated)", collect)
+      .addOption(keyOption())
+      .addOption(notAfterOption())
+      .addOption(passphraseFile)
+      .action(async (name: string, options, command: Command) => {
+        const { issue: issueCommand } = await import("./commands/issue.js");
+        await execute(command, (context) => issueCommand(kind, name, options, context));
+      });
+  }
+
+  program
+    .command("list")
+    .description("list the certificates in the store")
+    .action(async (_options, command: Command) => {
+      const { list } = await import("./commands/list.js");
+      await execute(command, (context) => list(context));
+    });
+
+  program
+    .command("show")
+    .description("show one certificate")
+    .argument("<name|serial>", "a certificate name or serial")
+    .option("--pem", "print the certificate as PEM")
+    .action(async (nameOrSerial: string, options, command: Command) => {
+      const { show } = await import("./commands/show.js");
+      await execute(command, (context) => show(nameOrSerial, options, context));
+    });
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const json = argv.includes("--json");
+  let exitCode = 0;
+  const program = buildProgram(async (command, run) => {
+    const context = createContext(command.optsWithGlobals<GlobalOptions>());
+    const result = await run(context);
+    process.stdout.write((context.json ? renderJson(result.data) : result.human) + "\n");
+  });
+  try {
+    if (argv.length === 0) {
+      process.stderr.write(program.helpInformation());
+      throw new NutcaError("USAGE", "no command given", "see the commands above, e.g. nutca init");
+    }
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (error) {
+    exitCode = report(error, json);
+  }
+  return exitCode;
+}
+
+function report(error: unknown, json: boolean): number {
+  if (error instanceof CommanderError) {
+    if (error.exitCode === 0) return 0;
+    const message = error.message.replace(/^error: /, "");
+    error = new NutcaError("USAGE", message, "see nutca --help");
+  }
+  const known = isNutcaError(error) ? error : fromSystemError(error);
+  process.stderr.write(renderError(known, json) + "\n");
+  if (process.env.NUTCA_DEBUG === "1" && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  return known.exitCode;
+}
+
+function fromSystemError(error: unknown): NutcaError {
+  const system = error as NodeJS.ErrnoException;
+  const path = system?.path ? ` ${system.path}` : "";
+  switch (system?.code) {
+    case "EACCES":
+    case "EPERM":
+      return new NutcaError("IO", `permission denied${path}`, "check the owner and mode, or run as the store's owner", {
+        cause: error,
+      });
+    case "ENOSPC":
+    case "EDQUOT":
+      return new NutcaError("IO", `no space left on the device${path}`, "free some space and run the command again", {
+        cause: error,
+      });
+    case "EROFS":
+      return new NutcaError("IO", `read-only file system${path}`, "use a writable --store", { cause: error });
+    default:
+      return new NutcaError(
+        "INTERNAL",
+        `unexpected error: ${(error as Error)?.message ?? String(error)}`,
+        "run with NUTCA_DEBUG=1 and report it",
+        {
+          cause: error,
+        },
+      );
+  }
+}

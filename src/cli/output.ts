@@ -1,0 +1,21 @@
+import type { NutcaError } from "../errors.js";
+
+/** A plain, aligned text table. */
+export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => (row[i] ?? "").length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join("\n");
+}
+
+export function renderJson(data: unknown): string {
+  return JSON.stringify(data, null, 2);
+}
+
+/** The one line (or JSON object) an error becomes. */
+export function renderError(error: NutcaError, json: boolean): string {
+  return json ? JSON.stringify({ error: { code: error.code, message: error.line } }) : `nutca: ${error.line}`;
+}

@@ -1,0 +1,70 @@
+/**
+ * The one error type every layer throws. `code` is stable (scripts and --json
+ * consumers match on it); `exitCode` is 2 for bad input or usage, where nothing
+ * was changed, and 1 for every other failure.
+ */
+export type ErrorCode =
+  | "USAGE"
+  | "BAD_NAME"
+  | "BAD_DNS_NAME"
+  | "BAD_IP"
+  | "BAD_CIDR"
+  | "BAD_DATE"
+  | "BAD_KEY_TYPE"
+  | "BAD_FILE"
+  | "BAD_PASSPHRASE"
+  | "PASSPHRASE_REQUIRED"
+  | "NAME_CONSTRAINT"
+  | "NO_CA"
+  | "CA_EXISTS"
+  | "NAME_EXISTS"
+  | "NOT_FOUND"
+  | "STORE_CORRUPT"
+  | "STORE_TOO_NEW"
+  | "STORE_LOCKED"
+  | "IO"
+  | "INTERNAL";
+
+const INPUT_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  "USAGE",
+  "BAD_NAME",
+  "BAD_DNS_NAME",
+  "BAD_IP",
+  "BAD_CIDR",
+  "BAD_DATE",
+  "BAD_KEY_TYPE",
+  "BAD_FILE",
+  "BAD_PASSPHRASE",
+  "PASSPHRASE_REQUIRED",
+  "NAME_CONSTRAINT",
+  "NO_CA",
+  "CA_EXISTS",
+  "NAME_EXISTS",
+  "NOT_FOUND",
+]);
+
+export class NutcaError extends Error {
+  readonly code: ErrorCode;
+  /** What the user can do about it; printed after the message. */
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, hint?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "NutcaError";
+    this.code = code;
+    this.hint = hint;
+  }
+
+  get exitCode(): 1 | 2 {
+    return INPUT_ERRORS.has(this.code) ? 2 : 1;
+  }
+
+  /** The single line shown to the user: `<what went wrong> — <what to do>`. */
+  get line(): string {
+    return this.hint ? `${this.message} — ${this.hint}` : this.message;
+  }
+}
+
+export function isNutcaError(error: unknown): error is NutcaError {
+  return error instanceof NutcaError;
+}

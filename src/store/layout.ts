@@ -1,0 +1,59 @@
+import { join } from "node:path";
+
+/**
+ * Where everything lives in a store. Modelled on easy-rsa's pki/ so that an
+ * admin with `ls` and `openssl x509` finds things:
+ *
+ *   nutca-store.json          format version and CA settings
+ *   ca.crt.pem                the CA certificate
+ *   private/ca.key.pem        the CA key (encrypted PKCS#8 by default)
+ *   issued/<name>.crt.pem     the current certificate of each name
+ *   private/<name>.key.pem    its key
+ *   by-serial/<SERIAL>.crt.pem every certificate ever issued
+ *   ledger.jsonl              append-only record of every issuance
+ *   staging/<SERIAL>/         files of an issuance not yet moved into place
+ *   store.lock                held while a command changes the store
+ */
+export class StoreLayout {
+  constructor(readonly root: string) {}
+
+  get meta(): string {
+    return join(this.root, "nutca-store.json");
+  }
+  get caCert(): string {
+    return join(this.root, "ca.crt.pem");
+  }
+  get privateDir(): string {
+    return join(this.root, "private");
+  }
+  get caKey(): string {
+    return join(this.privateDir, "ca.key.pem");
+  }
+  get issuedDir(): string {
+    return join(this.root, "issued");
+  }
+  get bySerialDir(): string {
+    return join(this.root, "by-serial");
+  }
+  get stagingDir(): string {
+    return join(this.root, "staging");
+  }
+  get ledger(): string {
+    return join(this.root, "ledger.jsonl");
+  }
+  get lock(): string {
+    return join(this.root, "store.lock");
+  }
+  issuedCert(name: string): string {
+    return join(this.issuedDir, `${name}.crt.pem`);
+  }
+  privateKey(name: string): string {
+    return join(this.privateDir, `${name}.key.pem`);
+  }
+  serialCert(serial: string): string {
+    return join(this.bySerialDir, `${serial}.crt.pem`);
+  }
+  staging(serial: string): string {
+    return join(this.stagingDir, serial);
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * One CA store on disk. Reads need no lock; every change runs under the store
+ * lock and follows one protocol: files are written to staging/<SERIAL>/, the
+ * ledger record is appended (the commit point), then the files are moved into
+ * place. recover() finishes or discards whatever a crash interrupted.
+ */
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, chmodSync } from "node:fs";
+import { join, relative } from "node:path";
+import { NutcaError } from "../errors.js";
+import { x509 } from "../pki/x509.js";
+import { ensureDirectory, moveDurable, writeFileDurable, fsyncDirectory, TEMP_PREFIX } from "./durable.js";
+import { StoreLayout } from "./layout.js";
+import { appendRecord, readLedger, repairTornTail, type IssueRecord, type LedgerRecord } from "./ledger.js";
+import { StoreLock } from "./lock.js";
+
+export const STORE_FORMAT = 1;
+
+export interface StoreMeta {
+  readonly format: number;
+  readonly createdAt: string;
+  readonly ca: {
+    readonly name: string;
+    readonly organization?: string | undefined;
+    readonly keyType: string;
+    readonly encrypted: boolean;
+  };
+  readonly defaults: {
+    /** Expiry of new leaves when none is given: `never` or a duration, capped at the CA's notAfter. */
+    readonly leafNotAfter: string;
+  };
+}
+
+export type EntryStatus = "valid" | "expired";
+
+export interface Entry extends IssueRecord {
+  readonly status: EntryStatus;
+}
+
+/** A file a change writes: store-relative path and contents. */
+export interface StoreFile {
+  readonly path: string;
+  readonly data: string;
+}
+
+export class CaStore {
+  readonly layout: StoreLayout;
+
+  constructor(readonly root: string) {
+    this.layout = new StoreLayout(root);
+  }
+
+  hasCa(): boolean {
+    return existsSync(this.layout.meta);
+  }
+
+  readMeta(): StoreMeta {
+    if (!this.hasCa()) {
+      throw new NutcaError(
+        "NO_CA",
+        `there is no CA in ${this.root}`,
+        "create one with nutca init, or pass --store DIR",
+      );
+    }
+    let meta: StoreMeta;
+    try {
+      meta = JSON.parse(readFileSync(this.layout.meta, "utf8")) as StoreMeta;
+    } catch (error) {
+      throw new NutcaError("STORE_CORRUPT", `${this.layout.meta} is not valid JSON`, "restore it from a backup", {
+        cause: error,
+      });
+    }
+    if (typeof meta?.format !== "number" || typeof meta.ca?.keyType !== "string") {
+      throw new NutcaError(
+        "STORE_CORRUPT",
+        `${this.layout.meta} is not a nutca store file`,
+        "restore it from a backup",
+      );
+    }
+    if (meta.format > STORE_FORMAT) {
+      throw new NutcaError(
+        "STORE_TOO_NEW",
+        `the store at ${this.root} has format ${meta.format}, newer than this nutca understands (${STORE_FORMAT})`,
+        "upgrade nutca",
+      );
+    }
+    return meta;
+  }
+
+  readCaCertificate(): x509.X509Certificate {
+    return this.readCertificate(this.layout.caCert);
+  }
+
+  readCertificate(path: string): x509.X509Certificate {
+    let pem: string;
+    try {
+      pem = readFileSync(path, "utf8");
+    } catch (error) {
+      throw new NutcaError("STORE_CORRUPT", `cannot read ${path}`, "restore it from a backup, or run nutca doctor", {
+        cause: error,
+      });
+    }
+    try {
+      return new x509.X509Certificate(pem);
+    } catch (error) {
+      throw new NutcaError("STORE_CORRUPT", `${path} is not a valid certificate`, "restore it from a backup", {
+        cause: error,
+      });
+    }
+  }
+
+  readCaKeyPem(): string {
+    try {
+      return readFileSync(this.layout.caKey, "utf8");
+    } catch (error) {
+      throw new NutcaError(
+        "STORE_CORRUPT",
+        `cannot read the CA key ${this.layout.caKey}`,
+        "check its owner and mode, or restore it",
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  records(): LedgerRecord[] {
+    return readLedger(this.layout.ledger);
+  }
+
+  entries(now = new Date()): Entry[] {
+    return this.records().map((record) => ({
+      ...record,
+      status: new Date(record.notAfter).getTime() < now.getTime() ? "expired" : "valid",
+    }));
+  }
+
+  /** The newest certificate of a name, or the certificate with this serial. */
+  findEntry(nameOrSerial: string, now = new Date()): Entry {
+    const entries = this.entries(now);
+    const serial = nameOrSerial.replace(/:/g, "").toUpperCase();
+    const found =
+      entries.findLast((entry) => entry.name === nameOrSerial) ?? entries.find((entry) => entry.serial === serial);
+    if (!found) {
+      throw new NutcaError("NOT_FOUND", `no certificate named or numbered "${nameOrSerial}"`, "see nutca list");
+    }
+    return found;
+  }
+
+  /** Runs a change under the store lock, after finishing whatever a crash interrupted. */
+  async change<T>(command: string, work: () => T | Promise<T>): Promise<T> {
+    ensureDirectory(this.root);
+    const lock = await StoreLock.acquire(this.layout.lock, { command });
+    try {
+      this.recover();
+      return await work();
+    } finally {
+      lock.release();
+    }
+  }
+
+  /** Creates the store and its CA. The meta file is written last: a store without it has no CA. */
+  async initialize(meta: StoreMeta, record: IssueRecord, files: { caCert: string; caKey: string }): Promise<void> {
+    await this.change("nutca init", () => {
+      if (this.hasCa()) {
+        throw new NutcaError(
+          "CA_EXISTS",
+          `${this.root} already holds a CA`,
+          "use another --store, or remove that store first",
+        );
+      }
+      chmodSync(this.root, 0o700);
+      ensureDirectory(this.layout.privateDir);
+      writeFileDurable(this.layout.caKey, files.caKey);
+      writeFileDurable(this.layout.caCert, files.caCert);
+      rmSync(this.layout.ledger, { force: true });
+      appendRecord(this.layout.ledger, record);
+      writeFileDurable(this.layout.meta, JSON.stringify(meta, null, 2) + "\n");
+    });
+  }
+
+  /**
+   * Records a new certificate and puts its files in place. `check` runs under
+   * the lock with the current ledger, to refuse (say) a name that is taken.
+   */
+  async commitIssuance(
+    record: IssueRecord,
+    files: readonly StoreFile[],
+    check: (entries: Entry[]) => void,
+  ): Promise<void> {
+    await this.change(`nutca issue ${record.name}`, () => {
+      const entries = this.entries();
+      check(entries);
+      if (entries.some((entry) => entry.serial === record.serial)) {
+        throw new NutcaError("INTERNAL", `serial ${record.serial} is already in the ledger`, "run the command again");
+      }
+      const staging = this.layout.staging(record.serial);
+      ensureDirectory(staging);
+      for (const file of files) writeFileDurable(join(staging, encodeStagedPath(file.path)), file.data);
+      fsyncDirectory(staging);
+      appendRecord(this.layout.ledger, record);
+      this.moveStaged(record.serial);
+    });
+  }
+
+  /** Finishes committed issuances, discards uncommitted ones, drops a torn ledger line and stray temp files. */
+  recover(): void {
+    repairTornTail(this.layout.ledger);
+    removeTempFiles(this.root);
+    if (!existsSync(this.layout.stagingDir)) return;
+    const committed = new Set(this.records().map((record) => record.serial));
+    for (const serial of readdirSync(this.layout.stagingDir)) {
+      if (committed.has(serial)) this.moveStaged(serial);
+      else rmSync(this.layout.staging(serial), { recursive: true, force: true });
+    }
+  }
+
+  private moveStaged(serial: string): void {
+    const staging = this.layout.staging(serial);
+    for (const name of readdirSync(staging)) {
+      if (name.startsWith(TEMP_PREFIX)) continue;
+      const target = join(this.root, decodeStagedPath(name));
+      ensureDirectory(join(target, ".."));
+      moveDurable(join(staging, name), target);
+    }
+    rmSync(staging, { recursive: true, force: true });
+    fsyncDirectory(this.layout.stagingDir);
+  }
+
+  relative(path: string): string {
+    return relative(this.root, path);
+  }
+}
+
+/** Staged files sit flat in staging/<SERIAL>/, their store path encoded in the name. */
+function encodeStagedPath(path: string): string {
+  return path.split("/").map(encodeURIComponent).join("%2F");
+}
+
+function decodeStagedPath(name: string): string {
+  return decodeURIComponent(name);
+}
+
+function removeTempFiles(root: string): void {
+  for (const dir of [root, join(root, "private"), join(root, "issued"), join(root, "by-serial")]) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) continue;
+    for (const name of readdirSync(dir)) if (name.startsWith(TEMP_PREFIX)) rmSync(join(dir, name), { force: true });
+  }
+}
