@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { isNutcaError, NutcaError } from "../errors.js";
+import { EXPORT_TARGETS } from "./export-targets.js";
 import { createContext, type CommandResult, type Context, type GlobalOptions } from "./context.js";
 import { renderError, renderJson } from "./output.js";
 
@@ -98,6 +99,30 @@ export function buildProgram(execute: (command: Command, run: Run) => Promise<vo
       const { show } = await import("./commands/show.js");
       await execute(command, (context) => show(nameOrSerial, options, context));
     });
+
+  const exportCommand = program
+    .command("export")
+    .description("write the files a consumer needs, with config lines and install steps");
+  for (const target of EXPORT_TARGETS) {
+    const command = exportCommand.command(target.name).description(target.description);
+    for (const [name, description] of target.arguments ?? []) command.argument(name, description);
+    target.addOptions?.(command);
+    command
+      .option("--out <dir>", "the output directory (created 0700)")
+      .option("--force", "replace existing files that differ");
+    if (target.defaultInstallDir) {
+      command.option(
+        "--install-dir <dir>",
+        `where the files will live on the host (default ${target.defaultInstallDir})`,
+      );
+    }
+    command.action(async (...params: unknown[]) => {
+      const self = params[params.length - 1] as Command;
+      const args = params.slice(0, target.arguments?.length ?? 0) as string[];
+      const { exportBundle } = await import("./commands/export.js");
+      await execute(self, (context) => exportBundle(target, args, self.opts(), context));
+    });
+  }
 
   return program;
 }

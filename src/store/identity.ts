@@ -1,0 +1,41 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { NutcaError } from "../errors.js";
+import type { Authority, Identity } from "../pki/identity.js";
+import type { CaStore } from "./store.js";
+
+/** The CA side of every export. */
+export function loadAuthority(store: CaStore): Authority {
+  store.readMeta();
+  return { root: store.readCaCertificate(), intermediates: [] };
+}
+
+/** The current certificate of a name, with its key, checked to be of the expected kind. */
+export function loadIdentity(store: CaStore, name: string, kind?: "server" | "client"): Identity {
+  const entry = store.findEntry(name);
+  if (entry.kind === "ca") {
+    throw new NutcaError("USAGE", `"${name}" is the CA itself`, "name a server or client certificate (see nutca list)");
+  }
+  if (kind && entry.kind !== kind) {
+    throw new NutcaError(
+      "USAGE",
+      `"${name}" is a ${entry.kind} certificate, and this export needs a ${kind} certificate`,
+      `issue one with nutca issue ${kind} <name>`,
+    );
+  }
+  if (!entry.files.key) {
+    throw new NutcaError(
+      "NOT_FOUND",
+      `the store holds no key for "${name}"`,
+      "export its certificate only, or issue a new one",
+    );
+  }
+  const certificate = store.readCertificate(store.layout.serialCert(entry.serial));
+  let keyPem: string;
+  try {
+    keyPem = readFileSync(join(store.root, entry.files.key), "utf8");
+  } catch (error) {
+    throw new NutcaError("STORE_CORRUPT", `cannot read the key of "${name}"`, "run nutca doctor", { cause: error });
+  }
+  return { name: entry.name, kind: entry.kind, certificate, keyPem };
+}
