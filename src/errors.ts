@@ -12,6 +12,9 @@ export type ErrorCode =
   | "BAD_DATE"
   | "BAD_KEY_TYPE"
   | "BAD_FILE"
+  | "BAD_CSR"
+  | "BAD_REASON"
+  | "ALREADY_REVOKED"
   | "BAD_PASSPHRASE"
   | "PASSPHRASE_REQUIRED"
   | "NAME_CONSTRAINT"
@@ -34,6 +37,9 @@ const INPUT_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "BAD_DATE",
   "BAD_KEY_TYPE",
   "BAD_FILE",
+  "BAD_CSR",
+  "BAD_REASON",
+  "ALREADY_REVOKED",
   "BAD_PASSPHRASE",
   "PASSPHRASE_REQUIRED",
   "NAME_CONSTRAINT",
@@ -61,7 +67,9 @@ export class NutcaError extends Error {
 
   /** The single line shown to the user: `<what went wrong> — <what to do>`. */
   get line(): string {
-    return this.hint ? `${this.message} — ${this.hint}` : this.message;
+    const line = this.hint ? `${this.message} — ${this.hint}` : this.message;
+    // User input quoted in a message must not break the one-line contract or reach the terminal raw.
+    return line.replace(/\p{Cc}/gu, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
   }
 }
 

@@ -78,3 +78,19 @@ export function assertPermitted(names: { dns: readonly string[]; ip: readonly st
     );
   }
 }
+
+/**
+ * The names a verifier checks against the constraints. Without a DNS SAN,
+ * OpenSSL also checks a CN that looks like a host name, so that CN counts too.
+ */
+export function constrainedNames(names: { dns: readonly string[]; ip: readonly string[]; commonName: string }): {
+  dns: readonly string[];
+  ip: readonly string[];
+} {
+  if (names.dns.length > 0 || !names.commonName.includes(".")) return names;
+  try {
+    return { dns: [parseDnsName(names.commonName)], ip: names.ip };
+  } catch {
+    return names;
+  }
+}

@@ -44,7 +44,8 @@ export function parseDnsName(text: string): string {
 export function parseIpAddress(text: string): string {
   const value = text.trim();
   if (isIPv4(value) && !/(^|\.)0\d/.test(value)) return value;
-  if (isIPv6(value)) return canonicalIpv6(value);
+  // A zone id (fe80::1%eth0) names a local interface: meaningless in a certificate.
+  if (isIPv6(value) && !value.includes("%")) return canonicalIpv6(value);
   throw new NutcaError("BAD_IP", `"${text}" is not a valid IP address`, "use a dotted IPv4 address or an IPv6 address");
 }
 
@@ -75,14 +76,20 @@ export function ipToBytes(address: string): Uint8Array {
   return bytes;
 }
 
+/** RFC 5952 text: lower case, the first longest run of two or more zero groups as `::`. */
 function canonicalIpv6(address: string): string {
   const bytes = ipToBytes(address);
   const groups: string[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
-  const joined = groups.join(":");
-  let best = "";
-  for (const match of joined.matchAll(/(?:^|:)0(?::0)+(?:$|:)/g)) if (match[0].length > best.length) best = match[0];
-  return best ? joined.replace(best, "::") : joined;
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let start = 0; start < 8; start++) {
+    let length = 0;
+    while (start + length < 8 && groups[start + length] === "0") length++;
+    if (length > bestLength) [bestStart, bestLength] = [start, length];
+  }
+  if (bestStart < 0) return groups.join(":");
+  return `${groups.slice(0, bestStart).join(":")}::${groups.slice(bestStart + bestLength).join(":")}`;
 }
 
 export interface Cidr {

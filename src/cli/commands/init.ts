@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from "node:fs";
 import { NutcaError } from "../../errors.js";
 import { DEFAULT_KEY_TYPE, exportPkcs8, generateKeyPair, parseKeyType } from "../../pki/keys.js";
 import { parsePermitted } from "../../pki/name-constraints.js";
@@ -46,6 +47,7 @@ export async function init(options: InitOptions, context: Context): Promise<Comm
       "use another --store, or remove that store first",
     );
   }
+  assertUsableDirectory(store.root);
   const passphrase = encrypt ? await newPassphrase(options, context) : undefined;
   if (!encrypt) context.warn("the CA key will be stored UNENCRYPTED: anyone who can read it can issue certificates");
 
@@ -92,4 +94,27 @@ export async function init(options: InitOptions, context: Context): Promise<Comm
     "Next: nutca issue server <name> --dns <host> [--ip <addr>]",
   ].join("\n");
   return { data, human };
+}
+
+/** Files an empty store, or an init that a crash interrupted, may hold; anything else is someone's data. */
+const STORE_ENTRIES = new Set([
+  "README.md",
+  ".gitignore",
+  ".gitkeep",
+  "ca.crt.pem",
+  "private",
+  "ledger.jsonl",
+  "store.lock",
+]);
+
+function assertUsableDirectory(root: string): void {
+  if (!existsSync(root)) return;
+  const foreign = readdirSync(root).find((entry) => !STORE_ENTRIES.has(entry));
+  if (foreign !== undefined) {
+    throw new NutcaError(
+      "USAGE",
+      `${root} is not empty (it holds ${foreign}) and is not a nutca store`,
+      "pass --store with a new or empty directory",
+    );
+  }
 }

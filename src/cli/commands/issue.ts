@@ -1,6 +1,6 @@
 import { NutcaError } from "../../errors.js";
 import { exportPkcs8, generateKeyPair, parseKeyType } from "../../pki/keys.js";
-import { assertPermitted, permittedOf } from "../../pki/name-constraints.js";
+import { assertPermitted, constrainedNames, permittedOf } from "../../pki/name-constraints.js";
 import { checkCommonName, parseDnsName, parseEntryName, parseIpAddress } from "../../pki/names.js";
 import { pkcs8ToPem } from "../../pki/pkcs8.js";
 import { issueLeafCertificate, type LeafKind } from "../../pki/profiles.js";
@@ -37,7 +37,7 @@ export async function issue(
   const keyType = parseKeyType(options.key ?? meta.ca.keyType);
   const ca = store.readCaCertificate();
   const notAfter = leafNotAfter(options.notAfter, meta.defaults.leafNotAfter, ca.notAfter, context.now);
-  assertPermitted({ dns, ip }, permittedOf(ca));
+  assertPermitted(constrainedNames({ dns, ip, commonName }), permittedOf(ca));
   assertNameFree(name, store.entries(context.now));
 
   const issuer = await loadIssuer(store, () => existingPassphrase(options, context));
@@ -95,7 +95,7 @@ function defaultServerDnsName(name: string): string {
   }
 }
 
-function leafNotAfter(given: string | undefined, configured: string, caNotAfter: Date, now: Date): Date {
+export function leafNotAfter(given: string | undefined, configured: string, caNotAfter: Date, now: Date): Date {
   if (given !== undefined) {
     const notAfter = parseNotAfter(given, now);
     assertNotAfterWithin(notAfter, caNotAfter);
@@ -105,7 +105,7 @@ function leafNotAfter(given: string | undefined, configured: string, caNotAfter:
   return notAfter.getTime() > caNotAfter.getTime() ? caNotAfter : notAfter;
 }
 
-function assertNameFree(name: string, entries: readonly Entry[]): void {
+export function assertNameFree(name: string, entries: readonly Entry[]): void {
   const live = entries.find((entry) => entry.name === name && entry.kind !== "ca" && entry.status === "valid");
   if (live) {
     throw new NutcaError(
@@ -116,6 +116,6 @@ function assertNameFree(name: string, entries: readonly Entry[]): void {
   }
 }
 
-function unique(values: string[]): string[] {
+export function unique(values: string[]): string[] {
   return [...new Set(values)];
 }
