@@ -4,7 +4,7 @@
  * nothing behind; in an existing directory, no file that differs is replaced
  * without --force, and that is checked before anything is written.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, chmodSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { dirname, join, resolve, sep } from "node:path";
 import { NutcaError } from "../errors.js";
@@ -18,7 +18,13 @@ export interface WrittenFile {
   readonly unchanged: boolean;
 }
 
-export function writeBundle(outDir: string, bundle: Bundle, options: { force?: boolean } = {}): WrittenFile[] {
+export interface WriteResult {
+  readonly files: WrittenFile[];
+  /** Files already in an existing output directory that this bundle does not include (say, from another backend). */
+  readonly leftInPlace: string[];
+}
+
+export function writeBundle(outDir: string, bundle: Bundle, options: { force?: boolean } = {}): WriteResult {
   const root = resolve(outDir);
   for (const file of bundle.files) assertInside(root, file.path);
   if (!existsSync(root)) {
@@ -29,7 +35,8 @@ export function writeBundle(outDir: string, bundle: Bundle, options: { force?: b
       const written = writeFiles(temp, bundle, () => false);
       renameSync(temp, root);
       fsyncDirectory(dirname(root));
-      return written.map((file) => ({ ...file, path: join(root, file.path.slice(temp.length + 1)) }));
+      const files = written.map((file) => ({ ...file, path: join(root, file.path.slice(temp.length + 1)) }));
+      return { files, leftInPlace: [] };
     } catch (error) {
       rmSync(temp, { recursive: true, force: true });
       throw error;
@@ -49,7 +56,16 @@ export function writeBundle(outDir: string, bundle: Bundle, options: { force?: b
       );
     }
   }
-  return writeFiles(root, bundle, same);
+  const ours = new Set(bundle.files.map((file) => join(root, file.path)));
+  const leftInPlace = listFiles(root).filter((path) => !ours.has(path));
+  return { files: writeFiles(root, bundle, same), leftInPlace };
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? listFiles(path) : [path];
+  });
 }
 
 function writeFiles(

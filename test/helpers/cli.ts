@@ -35,14 +35,21 @@ export interface RunOptions {
   readonly timeoutMs?: number;
 }
 
+let configDir: string | undefined;
+function isolatedConfigDir(): string {
+  return (configDir ??= tempDir());
+}
+
 /**
  * Runs `node bin/nutca.js ARGS` and resolves when it has exited. The child gets
- * the parent's environment without any NUTCA_* variable, so tests see only what
- * they pass.
+ * the parent's environment without any NUTCA_* variable, and a settings
+ * directory of its own, so tests see only what they pass and never the user's
+ * saved preferences.
  */
 export function runNutca(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith("NUTCA_")) env[key] = value;
+  env.NUTCA_CONFIG_DIR = isolatedConfigDir();
   for (const [key, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[key];
     else env[key] = value;

@@ -20,7 +20,7 @@ export async function exportBundle(
   const effective = { ...options, installDir: options.installDir ?? target.defaultInstallDir };
   const bundle = await target.build(args, effective, store, context);
   const out = options.out ?? target.defaultOut(args, effective);
-  const files = writeBundle(out, bundle, { force: options.force === true });
+  const { files, leftInPlace } = writeBundle(out, bundle, { force: options.force === true });
   const human = [
     `Exported ${target.name} to ${out}`,
     "",
@@ -29,6 +29,13 @@ export async function exportBundle(
       files.map((file) => [file.path, file.mode, file.purpose]),
     ),
     ...(bundle.summary.length > 0 ? ["", ...bundle.summary] : []),
+    ...(leftInPlace.length > 0
+      ? [
+          "",
+          "Left in place, not part of this export (remove them if they are stale):",
+          ...leftInPlace.map((path) => `  ${path}`),
+        ]
+      : []),
   ].join("\n");
-  return { data: { target: target.name, out, files, summary: bundle.summary }, human };
+  return { data: { target: target.name, out, files, leftInPlace, summary: bundle.summary }, human };
 }
