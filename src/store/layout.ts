@@ -10,8 +10,10 @@ import { join } from "node:path";
  *   issued/<name>.crt.pem     the current certificate of each name
  *   private/<name>.key.pem    its key
  *   by-serial/<SERIAL>.crt.pem every certificate ever issued
- *   ledger.jsonl              append-only record of every issuance
- *   staging/<SERIAL>/         files of an issuance not yet moved into place
+ *   private/<name>.<SERIAL>.key.pem  the key of an older certificate, kept when renew --rekey replaced it
+ *   crl/ca.crl.pem, ca.crl.der the current CRL
+ *   ledger.jsonl              append-only record of every issuance and revocation
+ *   staging/<SERIAL>/         files of an issuance not yet moved into place (staging/crl-<N>/ for a CRL)
  *   store.lock                held while a command changes the store
  */
 export class StoreLayout {
@@ -52,6 +54,18 @@ export class StoreLayout {
   }
   serialCert(serial: string): string {
     return join(this.bySerialDir, `${serial}.crt.pem`);
+  }
+  get crlDir(): string {
+    return join(this.root, "crl");
+  }
+  get crlPem(): string {
+    return join(this.crlDir, "ca.crl.pem");
+  }
+  get crlDer(): string {
+    return join(this.crlDir, "ca.crl.der");
+  }
+  archivedKey(name: string, serial: string): string {
+    return join(this.privateDir, `${name}.${serial}.key.pem`);
   }
   staging(serial: string): string {
     return join(this.stagingDir, serial);

@@ -5,6 +5,7 @@
 import { existsSync, openSync, closeSync, ftruncateSync, readFileSync, fsyncSync } from "node:fs";
 import { NutcaError } from "../errors.js";
 import { appendDurable } from "./durable.js";
+import { isRevocationRecord, type CrlRecord, type RevokeRecord } from "./revocation-records.js";
 
 export type EntryKind = "ca" | "server" | "client";
 
@@ -23,9 +24,12 @@ export interface IssueRecord {
   readonly sha256: string;
   /** Store-relative paths of the files this issuance wrote. */
   readonly files: { readonly cert: string; readonly key?: string };
+  /** Set by `nutca renew`: the certificate this one renews, and where its key went when it was rekeyed. */
+  readonly renews?: { readonly serial: string; readonly key?: string };
 }
 
-export type LedgerRecord = IssueRecord;
+export type LedgerRecord = IssueRecord | RevokeRecord | CrlRecord;
+export type { CrlInfo, CrlRecord, RevokeRecord } from "./revocation-records.js";
 
 /**
  * Reads every complete record. A last line without its newline was cut short by
@@ -65,6 +69,7 @@ function parseRecord(line: string, path: string, lineNumber: number): LedgerReco
 
 function isRecord(value: unknown): value is LedgerRecord {
   if (typeof value !== "object" || value === null) return false;
+  if (isRevocationRecord(value)) return true;
   const record = value as Partial<IssueRecord>;
   return (
     record.op === "issue" &&

@@ -10,7 +10,9 @@ import { NutcaError } from "../errors.js";
 import { x509 } from "../pki/x509.js";
 import { ensureDirectory, moveDurable, writeFileDurable, fsyncDirectory, TEMP_PREFIX } from "./durable.js";
 import { StoreLayout } from "./layout.js";
+import { foldEntries } from "./entries.js";
 import { appendRecord, readLedger, repairTornTail, type IssueRecord, type LedgerRecord } from "./ledger.js";
+import { stagingKey } from "./revocation-records.js";
 import { StoreLock } from "./lock.js";
 
 export const STORE_FORMAT = 1;
@@ -30,16 +32,19 @@ export interface StoreMeta {
   };
 }
 
-export type EntryStatus = "valid" | "expired";
+export type EntryStatus = "valid" | "expired" | "revoked";
 
 export interface Entry extends IssueRecord {
   readonly status: EntryStatus;
+  readonly revoked?: { readonly time: string; readonly reason: string };
+  /** The serial of the certificate that renewed this one (the name now maps to that one). */
+  readonly renewedBy?: string;
 }
 
 /** A file a change writes: store-relative path and contents. */
 export interface StoreFile {
   readonly path: string;
-  readonly data: string;
+  readonly data: string | Uint8Array;
 }
 
 export class CaStore {
@@ -128,10 +133,7 @@ export class CaStore {
   }
 
   entries(now = new Date()): Entry[] {
-    return this.records().map((record) => ({
-      ...record,
-      status: new Date(record.notAfter).getTime() < now.getTime() ? "expired" : "valid",
-    }));
+    return foldEntries(this.records(), now);
   }
 
   /** The newest certificate of a name, or the certificate with this serial. */
@@ -193,13 +195,31 @@ export class CaStore {
       if (entries.some((entry) => entry.serial === record.serial)) {
         throw new NutcaError("INTERNAL", `serial ${record.serial} is already in the ledger`, "run the command again");
       }
-      const staging = this.layout.staging(record.serial);
-      ensureDirectory(staging);
-      for (const file of files) writeFileDurable(join(staging, encodeStagedPath(file.path)), file.data);
-      fsyncDirectory(staging);
-      appendRecord(this.layout.ledger, record);
-      this.moveStaged(record.serial);
+      this.stageAndCommit(record, files);
     });
+  }
+
+  /** Like commitIssuance, for a record made under the lock from the current ledger (a revocation, a CRL). */
+  async commitRecord<R extends LedgerRecord>(
+    command: string,
+    build: (records: LedgerRecord[]) => Promise<{ record: R; files: readonly StoreFile[] }>,
+  ): Promise<R> {
+    return this.change(command, async () => {
+      const { record, files } = await build(this.records());
+      this.stageAndCommit(record, files);
+      return record;
+    });
+  }
+
+  /** Staged files, then the ledger append (the commit point), then the move into place. */
+  private stageAndCommit(record: LedgerRecord, files: readonly StoreFile[]): void {
+    const key = stagingKey(record);
+    const staging = this.layout.staging(key);
+    ensureDirectory(staging);
+    for (const file of files) writeFileDurable(join(staging, encodeStagedPath(file.path)), file.data);
+    fsyncDirectory(staging);
+    appendRecord(this.layout.ledger, record);
+    this.moveStaged(key);
   }
 
   /** Finishes committed issuances, discards uncommitted ones, drops a torn ledger line and stray temp files. */
@@ -207,7 +227,7 @@ export class CaStore {
     repairTornTail(this.layout.ledger);
     removeTempFiles(this.root);
     if (!existsSync(this.layout.stagingDir)) return;
-    const committed = new Set(this.records().map((record) => record.serial));
+    const committed = new Set(this.records().map(stagingKey));
     for (const serial of readdirSync(this.layout.stagingDir)) {
       if (committed.has(serial)) this.moveStaged(serial);
       else rmSync(this.layout.staging(serial), { recursive: true, force: true });

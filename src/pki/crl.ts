@@ -1,0 +1,103 @@
+/**
+ * The CA's certificate revocation list: X.509 v2, signed by the CA, with an
+ * authorityKeyIdentifier and a crlNumber, and a reasonCode on every entry.
+ */
+import { AsnConvert } from "@peculiar/asn1-schema";
+import { CRLNumber, CRLReason, id_ce_cRLNumber, id_ce_cRLReasons } from "@peculiar/asn1-x509";
+import { NutcaError } from "../errors.js";
+import { signingAlgorithm } from "./keys.js";
+import type { Issuer } from "./profiles.js";
+import { notBeforeFor, wholeSeconds } from "./validity.js";
+import { engine, x509 } from "./x509.js";
+
+/**
+ * The RFC 5280 reasons that make sense for a leaf of this CA. certificateHold
+ * and removeFromCRL are left out (nutca has no un-revoke), and the CA and
+ * attribute-authority compromise reasons do not apply to leaves.
+ */
+export const REVOCATION_REASONS = {
+  unspecified: 0,
+  keyCompromise: 1,
+  affiliationChanged: 3,
+  superseded: 4,
+  cessationOfOperation: 5,
+  privilegeWithdrawn: 9,
+} as const;
+export type RevocationReason = keyof typeof REVOCATION_REASONS;
+
+export function isRevocationReason(text: string): text is RevocationReason {
+  return Object.hasOwn(REVOCATION_REASONS, text);
+}
+
+/** Reads a reason the way RFC 5280 spells it, in any letter case. */
+export function parseRevocationReason(text: string): RevocationReason {
+  const found = Object.keys(REVOCATION_REASONS).find((name) => name.toLowerCase() === text.trim().toLowerCase());
+  if (found === undefined) {
+    throw new NutcaError(
+      "BAD_REASON",
+      `unknown revocation reason "${text}"`,
+      `use one of ${Object.keys(REVOCATION_REASONS).join(", ")}`,
+    );
+  }
+  return found as RevocationReason;
+}
+
+export interface Revocation {
+  /** Upper-case hex, as in the ledger. */
+  readonly serial: string;
+  readonly time: Date;
+  readonly reason: RevocationReason;
+}
+
+export interface CrlRequest {
+  readonly number: number;
+  readonly now: Date;
+  readonly nextUpdate: Date;
+  readonly revoked: readonly Revocation[];
+}
+
+/**
+ * thisUpdate is set back like a certificate's notBefore: a peer whose clock
+ * lags would otherwise reject a fresh CRL as "not yet valid" and, with CRL
+ * checking on, refuse every certificate.
+ */
+export function crlThisUpdate(now: Date): Date {
+  return notBeforeFor(now);
+}
+
+export async function createCrl(request: CrlRequest, issuer: Issuer, crypto: Crypto = engine): Promise<x509.X509Crl> {
+  const authorityKeyId = await x509.AuthorityKeyIdentifierExtension.create(issuer.certificate.publicKey, false, crypto);
+  const number = new x509.Extension(id_ce_cRLNumber, false, AsnConvert.serialize(new CRLNumber(request.number)));
+  return x509.X509CrlGenerator.create(
+    {
+      issuer: issuer.certificate.subjectName,
+      thisUpdate: crlThisUpdate(request.now),
+      nextUpdate: wholeSeconds(request.nextUpdate),
+      signingKey: issuer.privateKey,
+      signingAlgorithm: signingAlgorithm(issuer.keyType),
+      extensions: [authorityKeyId, number],
+      // The reasonCode is passed as an extension: the generator drops a `reason` of 0 (unspecified).
+      entries: request.revoked.map((entry) => ({
+        serialNumber: entry.serial,
+        revocationDate: wholeSeconds(entry.time),
+        extensions: [reasonCodeExtension(entry.reason)],
+      })),
+    },
+    crypto,
+  );
+}
+
+function reasonCodeExtension(reason: RevocationReason): x509.Extension {
+  const value = AsnConvert.serialize(new CRLReason(REVOCATION_REASONS[reason]));
+  return new x509.Extension(id_ce_cRLReasons, false, value);
+}
+
+/** PEM with the label OpenSSL, GnuTLS and stunnel require (the library's own is `CRL`). */
+export function crlToPem(crl: x509.X509Crl): string {
+  return x509.PemConverter.encode(crl.rawData, "X509 CRL") + "\n";
+}
+
+export function crlNumberOf(crl: x509.X509Crl): number | undefined {
+  const extension = crl.getExtension(id_ce_cRLNumber);
+  return extension ? Number(AsnConvert.parse(extension.value, CRLNumber).value) : undefined;
+}

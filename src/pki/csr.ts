@@ -1,0 +1,134 @@
+/**
+ * Certificate signing requests made elsewhere, so a host's key never leaves
+ * it: `openssl req` (PEM `CERTIFICATE REQUEST` or DER) and NSS `certutil -R`
+ * (PEM `NEW CERTIFICATE REQUEST` after lines of text, or DER). A request is
+ * only a wish list: nutca takes its key and, unless told otherwise, its names;
+ * the rest of the certificate comes from the profile.
+ */
+import { NutcaError } from "../errors.js";
+import type { KeyType } from "./keys.js";
+import { importPublicKey } from "./spki.js";
+import { x509 } from "./x509.js";
+
+const REQUEST_LABELS = new Set(["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"]);
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+
+export interface SigningRequest {
+  readonly commonName: string | undefined;
+  readonly publicKey: CryptoKey;
+  readonly spki: Uint8Array;
+  readonly keyType: KeyType;
+  /** The subjectAltNames asked for, as written (not yet validated). */
+  readonly requested: {
+    readonly dns: readonly string[];
+    readonly ip: readonly string[];
+    /** Names of types nutca does not issue, e.g. `email:admin@example.net`. */
+    readonly other: readonly string[];
+  };
+  /** Extended key usages asked for (OIDs); the certificate gets the profile's, whatever these are. */
+  readonly extendedKeyUsages: readonly string[];
+}
+
+/** Finds the one request in a file: PEM under either label (text around it is ignored) or DER. */
+export function decodeCsr(bytes: Uint8Array, source = "the request"): x509.Pkcs10CertificateRequest {
+  const text = Buffer.from(bytes).toString("latin1");
+  let der: Uint8Array = bytes;
+  if (text.includes("-----BEGIN ")) {
+    const blocks = [...text.matchAll(PEM_BLOCK)];
+    const requests = blocks.filter((block) => REQUEST_LABELS.has(block[1]!));
+    if (requests.length !== 1) {
+      const found =
+        blocks.length > 0 ? `it holds ${blocks.map((block) => block[1]).join(", ")}` : "it has no PEM block";
+      throw new NutcaError(
+        "BAD_CSR",
+        `${source} is not one certificate request: ${requests.length > 1 ? "it holds several" : found}`,
+        "pass the file openssl req or certutil -R wrote",
+      );
+    }
+    const body = requests[0]![2]!.replace(/\s+/g, "");
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) throw notARequest(source);
+    der = Buffer.from(body, "base64");
+  }
+  if (der[0] !== 0x30) throw notARequest(source);
+  try {
+    return new x509.Pkcs10CertificateRequest(new Uint8Array(der));
+  } catch (error) {
+    throw notARequest(source, error);
+  }
+}
+
+function notARequest(source: string, cause?: unknown): NutcaError {
+  return new NutcaError(
+    "BAD_CSR",
+    `${source} is not a certificate request (PEM or DER)`,
+    "pass the file openssl req or certutil -R wrote",
+    { cause },
+  );
+}
+
+/**
+ * Checks a request and reads what matters from it. Refused: a bad signature
+ * (whoever sent it does not hold the key), a key type nutca does not issue, and
+ * any request to be a CA.
+ */
+export async function readSigningRequest(bytes: Uint8Array, source = "the request"): Promise<SigningRequest> {
+  const csr = decodeCsr(bytes, source);
+  let extensions: x509.Extension[];
+  try {
+    extensions = csr.extensions;
+  } catch (error) {
+    throw new NutcaError("BAD_CSR", `the extensions in ${source} cannot be read`, "make a new request", {
+      cause: error,
+    });
+  }
+  const spki = new Uint8Array(csr.publicKey.rawData);
+  const { publicKey, keyType } = await importPublicKey(spki);
+  if (!(await verifies(csr))) {
+    throw new NutcaError(
+      "BAD_CSR",
+      `the signature of ${source} does not verify`,
+      "the request was altered or not signed by its key: make a new one on the host",
+    );
+  }
+  assertNotCaRequest(extensions, source);
+  const sans = extensions.find((extension) => extension instanceof x509.SubjectAlternativeNameExtension);
+  const requested = { dns: [] as string[], ip: [] as string[], other: [] as string[] };
+  for (const name of (sans as x509.SubjectAlternativeNameExtension | undefined)?.names.items ?? []) {
+    if (name.type === "dns") requested.dns.push(name.value);
+    else if (name.type === "ip") requested.ip.push(name.value);
+    else requested.other.push(`${name.type}:${name.value}`);
+  }
+  const eku = extensions.find((extension) => extension instanceof x509.ExtendedKeyUsageExtension);
+  return {
+    commonName: csr.subjectName.getField("CN")[0],
+    publicKey,
+    spki,
+    keyType,
+    requested,
+    extendedKeyUsages: eku ? (eku as x509.ExtendedKeyUsageExtension).usages.map(String) : [],
+  };
+}
+
+async function verifies(csr: x509.Pkcs10CertificateRequest): Promise<boolean> {
+  try {
+    return await csr.verify();
+  } catch {
+    return false;
+  }
+}
+
+function assertNotCaRequest(extensions: readonly x509.Extension[], source: string): void {
+  const ca = extensions.some((extension) => extension instanceof x509.BasicConstraintsExtension && extension.ca);
+  const signsCertificates = extensions.some(
+    (extension) =>
+      extension instanceof x509.KeyUsagesExtension &&
+      (extension.usages & (x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign)) !== 0,
+  );
+  if (ca || signsCertificates) {
+    throw new NutcaError(
+      "BAD_CSR",
+      `${source} asks for a CA certificate (${ca ? "CA:TRUE" : "keyCertSign/cRLSign"})`,
+      "nutca signs only server and client certificates: make the request without CA extensions",
+    );
+  }
+}

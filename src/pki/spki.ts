@@ -1,0 +1,28 @@
+import { createPublicKey } from "node:crypto";
+import { NutcaError } from "../errors.js";
+import { keyAlgorithm, keyTypeOfKeyObject, type KeyType } from "./keys.js";
+import { engine } from "./x509.js";
+
+/**
+ * Imports a SubjectPublicKeyInfo (from a CSR, or from a certificate being
+ * renewed with its key) as a WebCrypto key that a certificate can carry. Only
+ * the key types nutca issues are accepted: the same rule as for keys it makes.
+ */
+export async function importPublicKey(
+  spki: Uint8Array,
+  crypto: Crypto = engine,
+): Promise<{ publicKey: CryptoKey; keyType: KeyType }> {
+  let keyType: KeyType;
+  try {
+    keyType = keyTypeOfKeyObject(createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" }));
+  } catch (error) {
+    if (error instanceof NutcaError) throw error;
+    throw new NutcaError("BAD_CSR", "the public key cannot be read", "make a new request with an EC or RSA key", {
+      cause: error,
+    });
+  }
+  const publicKey = await crypto.subtle.importKey("spki", new Uint8Array(spki), keyAlgorithm(keyType), true, [
+    "verify",
+  ]);
+  return { publicKey, keyType };
+}
