@@ -1,0 +1,235 @@
+/**
+ * The report behind `nutca inspect`: one item per object in the file, each
+ * with its facts, its relation to this store's CA, and its lint findings; and
+ * file-level findings (chain order, a key that fits no certificate).
+ */
+import type { KeyObject } from "node:crypto";
+import { issuedBy, isCa, orderBreak, sameCertificate } from "../../pki/chain.js";
+import { REVOCATION_REASONS } from "../../pki/crl.js";
+import {
+  certificateFacts,
+  certificateKeyFacts,
+  keyFacts,
+  sanEntries,
+  type CertificateFacts,
+} from "../../pki/describe.js";
+import type { Finding } from "../../pki/findings.js";
+import { lintCertificate } from "../../pki/lint.js";
+import { lintCrl, lintCsr, lintKey } from "../../pki/lint-other.js";
+import type { PkiObject } from "../../pki/objects.js";
+import { crlNumberOf } from "../../pki/crl.js";
+import { describeNotAfter } from "../../pki/validity.js";
+import type { x509 } from "../../pki/x509.js";
+import type { Entry } from "../../store/store.js";
+
+/** What inspect knows about the store: its CA and ledger, when there is one. */
+export interface StoreView {
+  readonly root: string;
+  readonly ca?: x509.X509Certificate;
+  readonly entries: readonly Entry[];
+  /** Public-key hashes of the store's current certificates, to name the owner of a key. */
+  readonly keyOwners: ReadonlyMap<string, string>;
+}
+
+export type InspectItem =
+  | { type: "certificate"; facts: CertificateFacts; store: string; friendlyName?: string; findings: Finding[] }
+  | { type: "csr"; subject: string; key: string; dns: string[]; ip: string[]; findings: Finding[] }
+  | {
+      type: "crl";
+      issuer: string;
+      thisUpdate: string;
+      nextUpdate: string;
+      number?: number;
+      revoked: { serial: string; date: string; reason: string; name?: string }[];
+      store: string;
+      findings: Finding[];
+    }
+  | {
+      type: "private-key";
+      key: string;
+      publicKeySha256: string;
+      matches: string;
+      friendlyName?: string;
+      findings: Finding[];
+    }
+  | { type: "encrypted-key"; protection: string; findings: Finding[] }
+  | { type: "public-key"; key: string; publicKeySha256: string; matches: string; findings: Finding[] }
+  | { type: "unknown"; label: string; reason: string; findings: Finding[] };
+
+export interface Labelled<T> {
+  readonly object: T;
+  readonly friendlyName?: string;
+}
+
+export async function inspectItems(
+  objects: readonly Labelled<PkiObject>[],
+  view: StoreView | undefined,
+  now: Date,
+): Promise<{ items: InspectItem[]; findings: Finding[] }> {
+  const certificates = objects.flatMap(({ object }) => (object.kind === "certificate" ? [object.certificate] : []));
+  const items: InspectItem[] = [];
+  for (const { object, friendlyName } of objects) {
+    const named = friendlyName === undefined ? {} : { friendlyName };
+    switch (object.kind) {
+      case "certificate": {
+        const issuer =
+          certificates.find((other) => other !== object.certificate && issuedBy(object.certificate, other)) ?? view?.ca;
+        const findings = lintCertificate(object.certificate, { now, ...(issuer ? { issuer } : {}) });
+        const store = relation(object.certificate, view, findings);
+        items.push({ type: "certificate", facts: certificateFacts(object.certificate), store, ...named, findings });
+        break;
+      }
+      case "csr":
+        items.push(await csrItem(object.csr));
+        break;
+      case "crl":
+        items.push(await crlItem(object.crl, object.label, view, now));
+        break;
+      case "private-key":
+      case "public-key": {
+        const facts = keyFacts(object.key);
+        const matches = keyOwner(object.key, certificates, view);
+        const findings = object.kind === "private-key" ? lintKey(object.key) : [];
+        items.push({
+          type: object.kind,
+          key: facts.description,
+          publicKeySha256: facts.spkiSha256,
+          matches,
+          ...named,
+          findings,
+        });
+        break;
+      }
+      case "encrypted-key":
+        items.push({ type: "encrypted-key", protection: object.protection, findings: [] });
+        break;
+      case "unknown":
+        items.push({ type: "unknown", label: object.label, reason: object.reason, findings: [] });
+        break;
+      case "pkcs12":
+        break;
+    }
+  }
+  return {
+    items,
+    findings: fileFindings(
+      objects.map(({ object }) => object),
+      certificates,
+    ),
+  };
+}
+
+function relation(certificate: x509.X509Certificate, view: StoreView | undefined, findings: Finding[]): string {
+  if (!view?.ca) return "no store to compare with";
+  if (sameCertificate(certificate, view.ca)) return "this is the store's CA";
+  if (!issuedBy(certificate, view.ca)) return "NOT issued by this store's CA";
+  const sha256 = certificateFacts(certificate).sha256.replace(/:/g, "");
+  const entry = view.entries.find((candidate) => candidate.sha256 === sha256);
+  if (!entry) return "issued by this store's CA (not in its ledger)";
+  if (entry.status === "revoked") {
+    findings.push({
+      severity: "error",
+      code: "revoked",
+      message: `revoked on ${entry.revoked?.time ?? "?"} (${entry.revoked?.reason ?? "unspecified"})`,
+      fix: `install its replacement (nutca list shows the current certificate of ${entry.name})`,
+    });
+  }
+  return `issued by this store's CA: "${entry.name}" (${entry.kind}, ${entry.status}${entry.renewedBy ? ", renewed" : ""})`;
+}
+
+function keyOwner(key: KeyObject, certificates: readonly x509.X509Certificate[], view: StoreView | undefined): string {
+  const hash = keyFacts(key).spkiSha256;
+  const index = certificates.findIndex((certificate) => certificateKeyFacts(certificate).spkiSha256 === hash);
+  if (index >= 0) return `the key of certificate ${index + 1} in this file ("${certificates[index]!.subject}")`;
+  const owner = view?.keyOwners.get(hash);
+  if (owner) return `the key of "${owner}" in the store`;
+  if (view?.ca && certificateKeyFacts(view.ca).spkiSha256 === hash) return "the key of the store's CA";
+  return "no certificate in this file or the store";
+}
+
+async function csrItem(csr: x509.Pkcs10CertificateRequest): Promise<InspectItem> {
+  const { createPublicKey } = await import("node:crypto");
+  const key = createPublicKey({ key: Buffer.from(csr.publicKey.rawData), format: "der", type: "spki" });
+  const sans = sanEntries(csr.extensions) ?? { dns: [], ip: [], other: [] };
+  return {
+    type: "csr",
+    subject: csr.subject,
+    key: keyFacts(key).description,
+    dns: sans.dns,
+    ip: sans.ip,
+    findings: await lintCsr(csr, key),
+  };
+}
+
+const REASON_NAMES = new Map<number, string>(Object.entries(REVOCATION_REASONS).map(([name, code]) => [code, name]));
+
+async function crlItem(
+  crl: x509.X509Crl,
+  label: string | undefined,
+  view: StoreView | undefined,
+  now: Date,
+): Promise<InspectItem> {
+  const findings = lintCrl(crl, { now, ...(label ? { label } : {}) });
+  let store = "no store to compare with";
+  if (view?.ca) {
+    let signed = false;
+    try {
+      signed = await crl.verify({ publicKey: view.ca });
+    } catch {
+      signed = false;
+    }
+    store = signed ? "signed by this store's CA" : "NOT signed by this store's CA";
+  }
+  const revoked = crl.entries.map((entry) => {
+    const serial = entry.serialNumber.toUpperCase();
+    const name = view?.entries.find((candidate) => candidate.serial === serial)?.name;
+    const reason =
+      entry.reason === undefined ? "unspecified" : (REASON_NAMES.get(entry.reason) ?? String(entry.reason));
+    return { serial, date: entry.revocationDate.toISOString(), reason, ...(name ? { name } : {}) };
+  });
+  const number = crlNumberOf(crl);
+  return {
+    type: "crl",
+    issuer: crl.issuer,
+    thisUpdate: crl.thisUpdate.toISOString(),
+    nextUpdate: crl.nextUpdate ? describeNotAfter(crl.nextUpdate) : "none",
+    ...(number === undefined ? {} : { number }),
+    revoked,
+    store,
+    findings,
+  };
+}
+
+function fileFindings(objects: readonly PkiObject[], certificates: readonly x509.X509Certificate[]): Finding[] {
+  const findings: Finding[] = [];
+  const leafIndex = certificates.findIndex((certificate) => !isCa(certificate));
+  if (certificates.length > 1 && leafIndex > 0) {
+    findings.push({
+      severity: "warning",
+      code: "leaf-not-first",
+      message: `the leaf is certificate ${leafIndex + 1}: OpenSSL (upsd CERTFILE, stunnel cert =) takes the first as the server's own`,
+      fix: "put the leaf first, then each issuer",
+    });
+  } else if (certificates.length > 1 && leafIndex === 0 && orderBreak(certificates) >= 0) {
+    const at = orderBreak(certificates);
+    findings.push({
+      severity: "warning",
+      code: "chain-order",
+      message: `certificate ${at + 1} is not signed by certificate ${at + 2}: the chain is out of order or incomplete`,
+      fix: "order it leaf, issuer, issuer's issuer; include every intermediate",
+    });
+  }
+  const keys = objects.flatMap((object) => (object.kind === "private-key" ? [keyFacts(object.key).spkiSha256] : []));
+  if (keys.length > 0 && certificates.length > 0) {
+    const leaf = certificates[leafIndex >= 0 ? leafIndex : 0]!;
+    if (!keys.includes(certificateKeyFacts(leaf).spkiSha256)) {
+      findings.push({
+        severity: "error",
+        code: "key-mismatch",
+        message: `the private key in this file is not the key of "${leaf.subject}"`,
+        fix: "pair the certificate with its own key (nutca export writes them together)",
+      });
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,256 @@
+/**
+ * `nutca doctor` on a store: every ledger entry has its files and they are the
+ * ones recorded, every certificate is signed by the CA, serials are unique,
+ * the CA key opens with the passphrase, the CRL is current. Read-only.
+ */
+import { createHash, createPrivateKey } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { isNutcaError } from "../errors.js";
+import { isSelfSigned, issuedBy } from "../pki/chain.js";
+import { certificateKeyFacts, keyFacts } from "../pki/describe.js";
+import { lintCertificate } from "../pki/lint.js";
+import { decryptPkcs8, isEncryptedPem } from "../pki/pkcs8.js";
+import { x509 } from "../pki/x509.js";
+import { TEMP_PREFIX } from "../store/durable.js";
+import { foldEntries } from "../store/entries.js";
+import type { CaStore, Entry, StoreMeta } from "../store/store.js";
+import { crlCheck } from "./store-crl.js";
+import { storeFileChecks } from "./store-files.js";
+import { scanLedger } from "./ledger-scan.js";
+import { CheckBuilder, type DoctorCheck } from "./types.js";
+
+export interface StoreDoctorOptions {
+  readonly now: Date;
+  /** The CA passphrase, asked for only when the key is encrypted; undefined when none can be had. */
+  readonly passphrase: () => Promise<string | undefined>;
+}
+
+export interface StoreDoctorResult {
+  readonly checks: DoctorCheck[];
+  /** The CA certificate, when it could be read: the anchor for the export checks. */
+  readonly ca?: x509.X509Certificate;
+}
+
+export async function doctorStore(store: CaStore, options: StoreDoctorOptions): Promise<StoreDoctorResult> {
+  const meta = new CheckBuilder("store.meta", "store settings readable, format supported");
+  let settings: StoreMeta | undefined;
+  try {
+    settings = store.readMeta();
+  } catch (error) {
+    if (!isNutcaError(error)) throw error;
+    meta.add("error", error.code.toLowerCase().replace(/_/g, "-"), error.message, error.hint ?? "", store.layout.meta);
+  }
+  const ledger = scanLedger(store.layout.ledger);
+  const caCheck = new CheckBuilder("store.ca", "CA certificate sound and recorded");
+  let ca: x509.X509Certificate | undefined;
+  try {
+    ca = store.readCaCertificate();
+    caCheck.addAll(lintCertificate(ca, { now: options.now }), store.layout.caCert);
+    if (!isSelfSigned(ca)) {
+      caCheck.add(
+        "error",
+        "ca-not-self-signed",
+        "ca.crt.pem is not a self-signed CA",
+        "restore it",
+        store.layout.caCert,
+      );
+    }
+  } catch (error) {
+    if (!isNutcaError(error)) throw error;
+    caCheck.add("error", "ca-unreadable", error.message, error.hint ?? "restore it from a backup", store.layout.caCert);
+  }
+  const entries = foldEntries(ledger.records, options.now);
+  const checks = [meta.done(), ledger.check.done()];
+  checks.push(caCheck.done(), certificates(store, entries, ca), serials(entries));
+  checks.push(await caKey(store, settings, ca, options));
+  checks.push(await crlCheck(store, ledger.records, ca, options.now));
+  checks.push(...storeFileChecks(store, ledger.records));
+  return { checks, ...(ca ? { ca } : {}) };
+}
+
+function sha256Hex(der: ArrayBuffer): string {
+  return createHash("sha256").update(new Uint8Array(der)).digest("hex").toUpperCase();
+}
+
+function readCertificate(path: string): x509.X509Certificate | undefined {
+  try {
+    return new x509.X509Certificate(readFileSync(path, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+function certificates(store: CaStore, entries: readonly Entry[], ca: x509.X509Certificate | undefined): DoctorCheck {
+  const check = new CheckBuilder("store.certificates", "every ledger entry has its files, signed by the CA");
+  const referenced = new Set<string>();
+  for (const entry of entries) {
+    const paths = entry.kind === "ca" ? [entry.files.cert] : [entry.files.cert, `by-serial/${entry.serial}.crt.pem`];
+    for (const rel of new Set(paths)) {
+      referenced.add(rel);
+      const path = join(store.root, rel);
+      if (!existsSync(path)) {
+        check.add("error", "missing-file", `${rel} (${describe(entry)}) is missing`, restoreFix(entry), path);
+        continue;
+      }
+      const certificate = readCertificate(path);
+      if (!certificate) {
+        check.add("error", "bad-certificate", `${rel} is not a certificate`, restoreFix(entry), path);
+        continue;
+      }
+      if (sha256Hex(certificate.rawData) !== entry.sha256) {
+        check.add(
+          "error",
+          "certificate-mismatch",
+          `${rel} is not the certificate the ledger recorded for ${describe(entry)}`,
+          `restore it from by-serial/ or a backup; nutca show ${entry.serial} prints what it must be`,
+          path,
+        );
+      } else if (ca && entry.kind !== "ca" && !issuedBy(certificate, ca)) {
+        check.add("error", "not-signed-by-ca", `${rel} is not signed by this store's CA`, restoreFix(entry), path);
+      }
+    }
+    if (entry.files.key) {
+      referenced.add(entry.files.key);
+      if (entry.kind !== "ca") keyMatches(store, entry, check);
+    }
+  }
+  for (const dir of ["issued", "by-serial", "private"]) {
+    const full = join(store.root, dir);
+    if (!existsSync(full)) continue;
+    for (const name of readdirSync(full)) {
+      const rel = `${dir}/${name}`;
+      if (referenced.has(rel) || name.startsWith(TEMP_PREFIX)) continue;
+      check.add(
+        "warning",
+        "stray-file",
+        `${rel} is in no ledger record`,
+        `move it out of the store (mv ${join(store.root, rel)} <elsewhere>)`,
+        join(store.root, rel),
+      );
+    }
+  }
+  return check.done();
+}
+
+function keyMatches(store: CaStore, entry: Entry, check: CheckBuilder): void {
+  const path = join(store.root, entry.files.key!);
+  if (!existsSync(path)) {
+    check.add(
+      "error",
+      "missing-file",
+      `${entry.files.key} (key of ${describe(entry)}) is missing`,
+      restoreFix(entry),
+      path,
+    );
+    return;
+  }
+  const certificate = readCertificate(join(store.root, `by-serial/${entry.serial}.crt.pem`));
+  try {
+    const key = keyFacts(createPrivateKey(readFileSync(path, "utf8")));
+    if (certificate && key.spkiSha256 !== certificateKeyFacts(certificate).spkiSha256) {
+      check.add(
+        "error",
+        "key-mismatch",
+        `${entry.files.key} is not the key of ${describe(entry)}`,
+        `restore it from a backup, or renew ${entry.name} with a new key (nutca renew ${entry.name} --rekey)`,
+        path,
+      );
+    }
+  } catch {
+    check.add("error", "bad-key", `${entry.files.key} is not a readable key`, restoreFix(entry), path);
+  }
+}
+
+function describe(entry: Entry): string {
+  return entry.kind === "ca" ? "the CA" : `"${entry.name}", serial ${entry.serial}`;
+}
+
+function restoreFix(entry: Entry): string {
+  return entry.kind === "ca"
+    ? "restore it from a backup"
+    : `restore it from a backup, or revoke and reissue ${entry.name} (nutca revoke ${entry.serial})`;
+}
+
+function serials(entries: readonly Entry[]): DoctorCheck {
+  const check = new CheckBuilder("store.serials", "serial numbers unique");
+  const seen = new Map<string, Entry>();
+  for (const entry of entries) {
+    const first = seen.get(entry.serial);
+    if (first) {
+      check.add(
+        "error",
+        "duplicate-serial",
+        `serial ${entry.serial} is used by both ${describe(first)} and "${entry.name}"`,
+        `revoke and reissue "${entry.name}": verifiers treat the two certificates as one`,
+      );
+    } else seen.set(entry.serial, entry);
+  }
+  return check.done();
+}
+
+async function caKey(
+  store: CaStore,
+  meta: StoreMeta | undefined,
+  ca: x509.X509Certificate | undefined,
+  options: StoreDoctorOptions,
+): Promise<DoctorCheck> {
+  const check = new CheckBuilder("store.ca-key", "CA key opens and matches the CA certificate");
+  const path = store.layout.caKey;
+  let pem: string;
+  try {
+    pem = readFileSync(path, "utf8");
+  } catch {
+    check.add("error", "missing-file", "the CA key cannot be read", "restore private/ca.key.pem from a backup", path);
+    return check.done();
+  }
+  const encrypted = isEncryptedPem(pem);
+  if (meta?.ca.encrypted && !encrypted) {
+    check.add(
+      "warning",
+      "ca-key-unencrypted",
+      "the CA key is stored unencrypted, although the store was made with a passphrase",
+      "encrypt it: openssl pkcs8 -topk8 -v2 aes-256-cbc -v2prf hmacWithSHA256 -iter 600000 (then replace the file)",
+      path,
+    );
+  } else if (!encrypted) {
+    check.add("info", "ca-key-plain", "the CA key is not encrypted (made with --no-passphrase)", "", path);
+  }
+  const passphrase = encrypted ? await options.passphrase() : undefined;
+  if (encrypted && passphrase === undefined) {
+    check.add(
+      "info",
+      "skipped",
+      "skipped: the CA key is encrypted and no passphrase was given",
+      "pass --passphrase-file FILE or set NUTCA_PASSPHRASE to check it",
+      path,
+    );
+    return check.done();
+  }
+  try {
+    const pkcs8 = decryptPkcs8(pem, passphrase);
+    const key = keyFacts(createPrivateKey({ key: Buffer.from(pkcs8), format: "der", type: "pkcs8" }));
+    if (ca && key.spkiSha256 !== certificateKeyFacts(ca).spkiSha256) {
+      check.add(
+        "error",
+        "ca-key-mismatch",
+        "the CA key is not the key of ca.crt.pem",
+        "restore both from a backup",
+        path,
+      );
+    }
+  } catch (error) {
+    if (!isNutcaError(error)) throw error;
+    const wrong = error.code === "BAD_PASSPHRASE";
+    check.add(
+      "error",
+      wrong ? "ca-key-passphrase" : "ca-key-unreadable",
+      wrong ? "the CA key does not decrypt with the given passphrase" : error.message,
+      wrong
+        ? "check the passphrase (file or NUTCA_PASSPHRASE); without the right one this CA can sign nothing more"
+        : "restore private/ca.key.pem from a backup",
+      path,
+    );
+  }
+  return check.done();
+}

@@ -1,0 +1,54 @@
+/** What lint and doctor report: a problem (or a note), and what to do about it. */
+
+export type Severity = "error" | "warning" | "info";
+
+export interface Finding {
+  readonly severity: Severity;
+  /** Stable, kebab-case: scripts match on it. */
+  readonly code: string;
+  readonly message: string;
+  readonly fix: string;
+}
+
+/** Errors and warnings are problems; info is a note (e.g. a check that was skipped). */
+export function isProblem(finding: Finding): boolean {
+  return finding.severity !== "info";
+}
+
+/** Expiry warnings start this long before notAfter / nextUpdate. */
+export const SOON_MS = 30 * 24 * 60 * 60 * 1000;
+
+export function expiryFindings(notBefore: Date, notAfter: Date, now: Date, what: string): Finding[] {
+  const left = notAfter.getTime() - now.getTime();
+  if (left < 0) {
+    return [
+      {
+        severity: "error",
+        code: "expired",
+        message: `${what} expired on ${notAfter.toISOString()}`,
+        fix: "renew it (nutca renew <name>) and install the new files",
+      },
+    ];
+  }
+  if (notBefore.getTime() > now.getTime()) {
+    return [
+      {
+        severity: "error",
+        code: "not-yet-valid",
+        message: `${what} is not valid before ${notBefore.toISOString()}`,
+        fix: "check this host's clock and the CA host's",
+      },
+    ];
+  }
+  if (left < SOON_MS) {
+    return [
+      {
+        severity: "warning",
+        code: "expires-soon",
+        message: `${what} expires in ${Math.ceil(left / 86_400_000)} days (${notAfter.toISOString()})`,
+        fix: "renew it (nutca renew <name>) and install the new files",
+      },
+    ];
+  }
+  return [];
+}

@@ -1,0 +1,97 @@
+// Stand-in servers on 127.0.0.1 ephemeral ports, in the test process: a NUT
+// STARTTLS server with a chosen answer, silent and banner servers, and an
+// implicit-TLS (stunnel-like) server. Each answers VER inside TLS like upsd.
+import { createServer, type Server, type Socket } from "node:net";
+import { createSecureContext, createServer as createTlsServer, TLSSocket } from "node:tls";
+
+export interface Running {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export interface Credentials {
+  readonly key: string;
+  /** Leaf first, then the chain to send. */
+  readonly cert: string;
+}
+
+export const VERSION_LINE = "Network UPS Tools upsd 2.8.0 - fake for tests";
+
+function listen(server: Server, sockets: Set<Socket>): Promise<Running> {
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => undefined);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      resolve({
+        port,
+        close: () =>
+          new Promise<void>((done) => {
+            for (const socket of sockets) socket.destroy();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
+
+function answerVer(secure: TLSSocket): void {
+  secure.on("error", () => undefined);
+  secure.on("data", (data: Buffer) => {
+    if (data.toString().startsWith("VER")) secure.write(`${VERSION_LINE}\n`);
+  });
+}
+
+export type Behaviour =
+  | { readonly reply: string; readonly tls?: Credentials }
+  | { readonly silent: true }
+  | { readonly close: true }
+  | { readonly banner: string };
+
+/** A line-protocol server that answers STARTTLS as told, then (for an OK with credentials) speaks TLS. */
+export function startNutServer(behaviour: Behaviour): Promise<Running> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    if ("close" in behaviour) {
+      socket.destroy();
+      return;
+    }
+    if ("banner" in behaviour) socket.write(`${behaviour.banner}\r\n`);
+    if (!("reply" in behaviour)) return;
+    let buffer = "";
+    const onData = (data: Buffer) => {
+      buffer += data.toString("latin1");
+      if (!buffer.includes("\n")) return;
+      socket.off("data", onData);
+      socket.write(`${behaviour.reply}\n`);
+      if (behaviour.tls && behaviour.reply.startsWith("OK")) {
+        const secure = new TLSSocket(socket, {
+          isServer: true,
+          secureContext: createSecureContext({ key: behaviour.tls.key, cert: behaviour.tls.cert }),
+        });
+        answerVer(secure);
+      }
+    };
+    socket.on("data", onData);
+  });
+  return listen(server, sockets);
+}
+
+/** TLS from the first byte, like a stunnel server port. */
+export function startImplicitTlsServer(credentials: Credentials): Promise<Running> {
+  const sockets = new Set<Socket>();
+  const server = createTlsServer({ key: credentials.key, cert: credentials.cert }, answerVer);
+  server.on("tlsClientError", () => undefined);
+  return listen(server, sockets);
+}
+
+/** A port with nothing listening: bound once, then closed. */
+export async function closedPort(): Promise<number> {
+  const running = await listen(createServer(), new Set());
+  await running.close();
+  return running.port;
+}
