@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { locateStore } from "../settings.js";
 
 /** What every command gets besides its own options. */
 export interface Context {
@@ -17,11 +17,15 @@ export interface GlobalOptions {
   json?: boolean;
 }
 
-export const DEFAULT_STORE_DIR = "./ca-store";
+export { DEFAULT_STORE_DIR } from "../settings.js";
 
 export function createContext(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Context {
+  let storeDir: string | undefined;
   return {
-    storeDir: resolve(options.store ?? env.NUTCA_STORE ?? DEFAULT_STORE_DIR),
+    // Resolved on first use, so a command that needs no store never reads the settings file.
+    get storeDir() {
+      return (storeDir ??= locateStore(options.store, env).dir);
+    },
     json: options.json === true,
     interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
     env,
@@ -34,4 +38,6 @@ export function createContext(options: GlobalOptions, env: NodeJS.ProcessEnv = p
 export interface CommandResult {
   readonly data: unknown;
   readonly human: string;
+  /** A non-zero status that is not an error (list --expiring: 3 when something is due). */
+  readonly exitCode?: number;
 }

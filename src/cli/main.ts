@@ -8,8 +8,11 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { isNutcaError, NutcaError } from "../errors.js";
 import { EXPORT_TARGETS } from "./export-targets.js";
+import { addLifecycleCommands } from "./commands/register-lifecycle.js";
+import { addCheckCommands } from "./commands/register-checks.js";
 import { createContext, type CommandResult, type Context, type GlobalOptions } from "./context.js";
 import { renderError, renderJson } from "./output.js";
+import { addWizardCommands, NON_INTERACTIVE_HINT, noCommandGiven } from "./wizard/register.js";
 
 const VERSION = (
   JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string }
@@ -32,7 +35,7 @@ export function buildProgram(execute: (command: Command, run: Run) => Promise<vo
   const program = new Command("nutca")
     .description("A private certificate authority for NUT (Network UPS Tools) TLS")
     .version(VERSION, "-V, --version")
-    .option("--store <dir>", "the CA store (default: $NUTCA_STORE or ./ca-store)")
+    .option("--store <dir>", "the CA store (default: $NUTCA_STORE, then nutca config's storeDir, then ./ca-store)")
     .option("--json", "print results and errors as JSON")
     .showHelpAfterError(false)
     .exitOverride()
@@ -85,10 +88,15 @@ export function buildProgram(execute: (command: Command, run: Run) => Promise<vo
   program
     .command("list")
     .description("list the certificates in the store")
-    .action(async (_options, command: Command) => {
+    .option("--expiring <duration>", "only what expires within DURATION (30d, 8w, 1y), CRL included; exit 3 if any")
+    .action(async (options, command: Command) => {
       const { list } = await import("./commands/list.js");
-      await execute(command, (context) => list(context));
+      await execute(command, (context) => list(context, options));
     });
+
+  addLifecycleCommands(program, execute);
+  addCheckCommands(program, execute);
+  addWizardCommands(program, execute);
 
   program
     .command("show")
@@ -134,13 +142,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     const context = createContext(command.optsWithGlobals<GlobalOptions>());
     const result = await run(context);
     process.stdout.write((context.json ? renderJson(result.data) : result.human) + "\n");
+    if (result.exitCode !== undefined) exitCode = result.exitCode;
   });
   try {
-    if (argv.length === 0) {
-      process.stderr.write(program.helpInformation());
-      throw new NutcaError("USAGE", "no command given", "see the commands above, e.g. nutca init");
+    let args = [...argv];
+    if (noCommandGiven(argv)) {
+      // No command: the wizard on a terminal; otherwise the help, never a prompt that waits for input.
+      if (process.stdin.isTTY && process.stdout.isTTY) args = ["wizard", ...argv];
+      else {
+        process.stderr.write(`${program.helpInformation()}\n${NON_INTERACTIVE_HINT}\n`);
+        throw new NutcaError("USAGE", "no command given", "see the commands above, e.g. nutca init");
+      }
     }
-    await program.parseAsync([...argv], { from: "user" });
+    await program.parseAsync(args, { from: "user" });
   } catch (error) {
     exitCode = report(error, json);
   }
@@ -148,6 +162,11 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 function report(error: unknown, json: boolean): number {
+  // Ctrl-C at a prompt (inquirer's ExitPromptError) or in the wizard: one line, the shell's status for SIGINT.
+  if (error instanceof Error && (error.name === "ExitPromptError" || error.name === "WizardCancelled")) {
+    process.stderr.write(`nutca: ${error.name === "WizardCancelled" ? error.message : "cancelled"}\n`);
+    return 130;
+  }
   if (error instanceof CommanderError) {
     if (error.exitCode === 0) return 0;
     const message = error.message.replace(/^error: /, "");

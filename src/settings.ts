@@ -1,0 +1,205 @@
+/**
+ * User preferences (`nutca config`): defaults for the wizard and where the
+ * store is. Kept with `conf` in one schema-validated JSON file, mode 0600.
+ * Keys, passphrases and the ledger never go here. `conf` (and its JSON-schema
+ * validator) is loaded only by the commands that need it: the store lookup at
+ * start-up reads the one value it needs with a plain JSON parse.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { homedir } from "node:os";
+import { join, posix, resolve } from "node:path";
+import type Conf from "conf";
+import { NutcaError } from "./errors.js";
+
+export const SETTING_KEYS = [
+  "storeDir",
+  "keyType",
+  "leafNotAfter",
+  "organization",
+  "backend",
+  "installDir",
+  "outDir",
+] as const;
+export type SettingKey = (typeof SETTING_KEYS)[number];
+export type Settings = Partial<Record<SettingKey, string>>;
+
+export const BACKENDS = ["openssl", "nss"] as const;
+
+/** What each key means and, when it has one, the value used when it is not set. */
+export const SETTING_INFO: Readonly<Record<SettingKey, { readonly description: string; readonly default?: string }>> = {
+  storeDir: { description: "the store used when neither --store nor NUTCA_STORE is given", default: "./ca-store" },
+  keyType: { description: "the wizard's key type for a new CA", default: "ec-p256" },
+  leafNotAfter: { description: "the wizard's default expiry of issued certificates", default: "never" },
+  organization: { description: "the wizard's organisation (O) for a new CA" },
+  backend: { description: "the NUT TLS backend the wizard exports for (openssl or nss)" },
+  installDir: { description: "where the wizard's NUT exports will live on the hosts (absolute)" },
+  outDir: { description: "the wizard's output directory (the last one used)", default: "./nutca-export" },
+};
+
+export const SETTINGS_FILE_NAME = "config.json";
+
+/** NUTCA_CONFIG_DIR, else the platform's per-user config directory. */
+export function settingsDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.NUTCA_CONFIG_DIR) return resolve(env.NUTCA_CONFIG_DIR);
+  if (process.platform === "win32") return join(env.APPDATA ?? join(homedir(), "AppData", "Roaming"), "nutca");
+  if (process.platform === "darwin") return join(homedir(), "Library", "Preferences", "nutca");
+  return join(env.XDG_CONFIG_HOME || join(homedir(), ".config"), "nutca");
+}
+
+export function settingsFile(env: NodeJS.ProcessEnv = process.env): string {
+  return join(settingsDir(env), SETTINGS_FILE_NAME);
+}
+
+/** The saved store directory, read without loading conf: this runs before every command that has no --store. */
+export function savedStoreDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const path = settingsFile(env);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    value = (JSON.parse(text) as Settings | null)?.storeDir;
+  } catch (error) {
+    throw invalidFile(path, "it is not valid JSON", error);
+  }
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || value === "") throw invalidFile(path, "storeDir is not a path");
+  return value;
+}
+
+export type StoreSource = "--store" | "NUTCA_STORE" | "saved preference" | "default";
+
+/** The store directory: --store, else NUTCA_STORE, else the saved preference, else ./ca-store. */
+export function locateStore(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): { dir: string; source: StoreSource } {
+  if (flag !== undefined) return { dir: resolve(flag), source: "--store" };
+  if (env.NUTCA_STORE) return { dir: resolve(env.NUTCA_STORE), source: "NUTCA_STORE" };
+  const saved = savedStoreDir(env);
+  if (saved !== undefined) return { dir: resolve(saved), source: "saved preference" };
+  return { dir: resolve(DEFAULT_STORE_DIR), source: "default" };
+}
+
+export const DEFAULT_STORE_DIR = "./ca-store";
+
+/** Checks and normalises a value for a key, with the same parsers the commands use. */
+export async function parseSetting(key: SettingKey, value: string, now = new Date()): Promise<string> {
+  const text = value.trim();
+  switch (key) {
+    case "storeDir":
+    case "outDir":
+      if (text === "") throw new NutcaError("USAGE", `${key} must not be empty`, "give a directory");
+      return resolve(text);
+    case "keyType": {
+      const { parseKeyType } = await import("./pki/keys.js");
+      return parseKeyType(text);
+    }
+    case "leafNotAfter": {
+      const { parseNotAfter } = await import("./pki/validity.js");
+      parseNotAfter(text, now);
+      return text.toLowerCase();
+    }
+    case "organization": {
+      const { checkCommonName } = await import("./pki/names.js");
+      return checkCommonName(text, "organisation");
+    }
+    case "backend":
+      if ((BACKENDS as readonly string[]).includes(text.toLowerCase())) return text.toLowerCase();
+      throw new NutcaError("USAGE", `unknown backend "${value}"`, `use one of ${BACKENDS.join(", ")}`);
+    case "installDir":
+      if (!posix.isAbsolute(text) || /[\s"\\]/.test(text)) {
+        throw new NutcaError("USAGE", `installDir "${value}" is not an absolute path`, "give one like /etc/nut");
+      }
+      return posix.normalize(text).replace(/(.)\/$/, "$1");
+  }
+}
+
+export function parseSettingKey(text: string): SettingKey {
+  if ((SETTING_KEYS as readonly string[]).includes(text)) return text as SettingKey;
+  throw new NutcaError("USAGE", `unknown setting "${text}"`, `use one of ${SETTING_KEYS.join(", ")}`);
+}
+
+export interface SettingsStore {
+  readonly path: string;
+  all(): Settings;
+  get(key: SettingKey): string | undefined;
+  /** Saves already-parsed values (see parseSetting). */
+  set(values: Settings): void;
+  reset(key?: SettingKey): void;
+}
+
+/** Opens the settings file through conf; a file that fails the schema is reported, not silently dropped. */
+export async function openSettings(env: NodeJS.ProcessEnv = process.env): Promise<SettingsStore> {
+  const [{ default: ConfClass }, { KEY_TYPES }] = await Promise.all([import("conf"), import("./pki/keys.js")]);
+  const dir = settingsDir(env);
+  const path = join(dir, SETTINGS_FILE_NAME);
+  // Created private; an existing directory (NUTCA_CONFIG_DIR) is the user's and is left as it is.
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const text = { type: "string", minLength: 1 } as const;
+  let conf: Conf<Settings>;
+  try {
+    conf = new ConfClass<Settings>({
+      projectName: "nutca",
+      cwd: dir,
+      configName: SETTINGS_FILE_NAME.replace(/\.json$/, ""),
+      configFileMode: 0o600,
+      accessPropertiesByDotNotation: false,
+      schema: {
+        storeDir: text,
+        keyType: { type: "string", enum: [...KEY_TYPES] },
+        leafNotAfter: text,
+        organization: { type: "string", minLength: 1, maxLength: 64 },
+        backend: { type: "string", enum: [...BACKENDS] },
+        installDir: { type: "string", pattern: "^/" },
+        outDir: text,
+      },
+    });
+  } catch (error) {
+    throw invalidFile(path, (error as Error).message.replace(/\.$/, ""), error);
+  }
+  const secure = () => {
+    if (existsSync(conf.path)) chmodSync(conf.path, 0o600);
+  };
+  return {
+    path: conf.path,
+    all: () => {
+      const store = conf.store;
+      return Object.fromEntries(SETTING_KEYS.filter((key) => store[key] !== undefined).map((key) => [key, store[key]]));
+    },
+    get: (key) => conf.get(key),
+    set: (values) => {
+      const defined = Object.entries(values).filter(([, value]) => value !== undefined);
+      if (defined.length === 0) return;
+      conf.set(Object.fromEntries(defined) as Settings);
+      secure();
+    },
+    reset: (key) => {
+      if (key === undefined) conf.clear();
+      else conf.delete(key);
+      secure();
+    },
+  };
+}
+
+/** `nutca config reset` must work on a file conf refuses to open. */
+export function removeSettingsFile(env: NodeJS.ProcessEnv = process.env): boolean {
+  const path = settingsFile(env);
+  const existed = existsSync(path);
+  rmSync(path, { force: true });
+  return existed;
+}
+
+function invalidFile(path: string, why: string, cause?: unknown): NutcaError {
+  return new NutcaError(
+    "BAD_FILE",
+    `the settings file ${path} is invalid: ${why}`,
+    "fix it, or run nutca config reset",
+    {
+      cause,
+    },
+  );
+}
