@@ -5,31 +5,19 @@
  * load no X.509 or prompt library.
  */
 import { readFileSync } from "node:fs";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError } from "commander";
 import { isNutcaError, NutcaError } from "../errors.js";
 import { EXPORT_TARGETS } from "./export-targets.js";
 import { addLifecycleCommands } from "./commands/register-lifecycle.js";
 import { addCheckCommands } from "./commands/register-checks.js";
-import { createContext, type CommandResult, type Context, type GlobalOptions } from "./context.js";
+import { createContext, type GlobalOptions } from "./context.js";
+import { collect, keyOption, notAfterOption, passphraseFileOption, type Run } from "./options.js";
 import { renderError, renderJson } from "./output.js";
 import { addWizardCommands, NON_INTERACTIVE_HINT, noCommandGiven } from "./wizard/register.js";
 
 const VERSION = (
   JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string }
 ).version;
-
-/** Repeatable list options also take comma-separated values: --dns a --dns b,c. */
-function collect(value: string, previous: string[] = []): string[] {
-  return [
-    ...previous,
-    ...value
-      .split(",")
-      .map((part) => part.trim())
-      .filter(Boolean),
-  ];
-}
-
-type Run = (context: Context) => Promise<CommandResult>;
 
 export function buildProgram(execute: (command: Command, run: Run) => Promise<void>): Command {
   const program = new Command("nutca")
@@ -41,13 +29,7 @@ export function buildProgram(execute: (command: Command, run: Run) => Promise<vo
     .exitOverride()
     .configureOutput({ writeErr: () => undefined });
 
-  const passphraseFile = new Option(
-    "--passphrase-file <file>",
-    "read the CA passphrase from the first line of FILE (or set NUTCA_PASSPHRASE)",
-  );
-  const keyOption = () => new Option("--key <type>", "key type: ec-p256, ec-p384, rsa-2048, rsa-3072, rsa-4096");
-  const notAfterOption = () =>
-    new Option("--not-after <when>", "expiry: never, a date (2035-12-31) or a duration (825d, 10y)");
+  const passphraseFile = passphraseFileOption();
 
   program
     .command("init")

@@ -3,10 +3,7 @@
  * life-cycle commands; each command's module is imported only when it runs.
  */
 import { Option, type Command } from "commander";
-import type { CommandResult, Context } from "../context.js";
-
-type Run = (context: Context) => Promise<CommandResult>;
-type Execute = (command: Command, run: Run) => Promise<void>;
+import type { Execute } from "../options.js";
 
 export function addCheckCommands(program: Command, execute: Execute): void {
   program

@@ -4,27 +4,7 @@
  * command's module only when that command runs.
  */
 import { Option, type Command } from "commander";
-import type { CommandResult, Context } from "../context.js";
-
-type Run = (context: Context) => Promise<CommandResult>;
-type Execute = (command: Command, run: Run) => Promise<void>;
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [
-    ...previous,
-    ...value
-      .split(",")
-      .map((part) => part.trim())
-      .filter(Boolean),
-  ];
-}
-
-const passphraseFile = () =>
-  new Option(
-    "--passphrase-file <file>",
-    "read the CA passphrase from the first line of FILE (or set NUTCA_PASSPHRASE)",
-  );
-const notAfter = () => new Option("--not-after <when>", "expiry: never, a date (2035-12-31) or a duration (825d, 10y)");
+import { collect, notAfterOption, passphraseFileOption, type Execute } from "../options.js";
 
 export function addLifecycleCommands(program: Command, execute: Execute): void {
   program
@@ -35,8 +15,8 @@ export function addLifecycleCommands(program: Command, execute: Execute): void {
     .option("--name <name>", "the certificate's name in the store (default: the request's common name)")
     .option("--dns <host>", "use these DNS names instead of the requested ones (repeatable)", collect)
     .option("--ip <address>", "use these IP addresses instead of the requested ones (repeatable)", collect)
-    .addOption(notAfter())
-    .addOption(passphraseFile())
+    .addOption(notAfterOption())
+    .addOption(passphraseFileOption())
     .action(async (csrFile: string, options, command: Command) => {
       const { sign } = await import("./sign.js");
       await execute(command, (context) => sign(csrFile, options, context));
@@ -48,9 +28,9 @@ export function addLifecycleCommands(program: Command, execute: Execute): void {
     .argument("[name]", "the certificate to renew")
     .option("--rekey", "with a new key (the old key is kept for the old certificate)")
     .option("--key <type>", "with --rekey: the new key's type (default: the same as before)")
-    .addOption(notAfter())
+    .addOption(notAfterOption())
     .option("--expiring <duration>", "renew every certificate that expires within DURATION (30d, 8w, 1y)")
-    .addOption(passphraseFile())
+    .addOption(passphraseFileOption())
     .action(async (name: string | undefined, options, command: Command) => {
       const { renew } = await import("./renew.js");
       await execute(command, (context) => renew(name, options, context));
@@ -64,7 +44,7 @@ export function addLifecycleCommands(program: Command, execute: Execute): void {
       "--reason <reason>",
       "unspecified (default), keyCompromise, affiliationChanged, superseded, cessationOfOperation, privilegeWithdrawn",
     )
-    .addOption(passphraseFile())
+    .addOption(passphraseFileOption())
     .action(async (nameOrSerial: string, options, command: Command) => {
       const { revoke } = await import("./revoke.js");
       await execute(command, (context) => revoke(nameOrSerial, options, context));
@@ -78,7 +58,7 @@ export function addLifecycleCommands(program: Command, execute: Execute): void {
       "--next-update <when>",
       "when the CRL lapses: never, a date or a duration; kept for later CRLs (default: the CA's expiry)",
     )
-    .addOption(passphraseFile())
+    .addOption(passphraseFileOption())
     .action(async (options, command: Command) => {
       const { crl } = await import("./revoke.js");
       await execute(command, (context) => crl(options, context));

@@ -5,10 +5,7 @@
  */
 import type { Command } from "commander";
 import { SETTING_KEYS } from "../../settings.js";
-import type { CommandResult, Context } from "../context.js";
-
-type Run = (context: Context) => Promise<CommandResult>;
-type Execute = (command: Command, run: Run) => Promise<void>;
+import type { Execute } from "../options.js";
 
 /** What a script uses instead of the wizard; printed when there is no terminal. */
 export const NON_INTERACTIVE_HINT =
