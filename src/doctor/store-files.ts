@@ -7,6 +7,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, type Stats } from "no
 import { hostname } from "node:os";
 import { join, relative } from "node:path";
 import { TEMP_PREFIX } from "../store/durable.js";
+import { processAlive } from "../store/lock.js";
 import type { LedgerRecord } from "../store/ledger.js";
 import { stagingKey } from "../store/revocation-records.js";
 import type { CaStore } from "../store/store.js";
@@ -147,13 +148,4 @@ function lock(store: CaStore): DoctorCheck {
     }
   }
   return check.done();
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

@@ -94,7 +94,6 @@ export function chooseNssPassword(
 }
 
 /** Mirrors NssMaterial of exports/nut-common.ts (exports and nut do not import each other). */
-/** Mirrors NssMaterial of exports/nut-common.ts (exports and nut do not import each other). */
 export type NssMaterial =
   | { readonly kind: "database"; readonly files: NssDbFiles }
   | {

@@ -8,15 +8,10 @@
  * No library exposes this, so it is done here on the DER.
  */
 import { createHash } from "node:crypto";
+import { children, readTlv, type Tlv } from "./der.js";
 
 const TAG = { utf8: 0x0c, printable: 0x13, t61: 0x14, ia5: 0x16, visible: 0x1a, universal: 0x1c, bmp: 0x1e };
 const CANONICAL_TYPES = new Set(Object.values(TAG));
-
-interface Tlv {
-  readonly tag: number;
-  readonly content: Uint8Array;
-  readonly encoded: Uint8Array;
-}
 
 /** The hash of a DER-encoded Name, as 8 lower-case hex digits. */
 export function subjectHash(nameDer: Uint8Array): string {
@@ -72,31 +67,6 @@ function decodeString(value: Tlv): string {
     default:
       return bytes.toString("utf8");
   }
-}
-
-function readTlv(bytes: Uint8Array, offset: number): Tlv {
-  const tag = bytes[offset]!;
-  let length = bytes[offset + 1]!;
-  let header = 2;
-  if (length & 0x80) {
-    const count = length & 0x7f;
-    length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + bytes[offset + 2 + i]!;
-    header += count;
-  }
-  const end = offset + header + length;
-  if (end > bytes.length) throw new Error("truncated DER");
-  return { tag, content: bytes.subarray(offset + header, end), encoded: bytes.subarray(offset, end) };
-}
-
-function children(content: Uint8Array): Tlv[] {
-  const items: Tlv[] = [];
-  for (let offset = 0; offset < content.length;) {
-    const item = readTlv(content, offset);
-    items.push(item);
-    offset += item.encoded.length;
-  }
-  return items;
 }
 
 function encode(tag: number, content: Uint8Array): Uint8Array {

@@ -105,7 +105,8 @@ function isStale(path: string, holder: LockHolder | undefined): boolean {
   return !processAlive(holder.pid);
 }
 
-function processAlive(pid: number): boolean {
+/** True when a process with this pid exists on this host (EPERM: it exists, owned by someone else). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
