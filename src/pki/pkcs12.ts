@@ -9,16 +9,7 @@
  * HMAC over both. All crypto is node:crypto (OpenSSL): one provider that has
  * PBKDF2, AES, 3DES and the hashes for the PKCS#12 KDF (WebCrypto lacks 3DES).
  */
-import {
-  createCipheriv,
-  createHash,
-  createHmac,
-  createPrivateKey,
-  pbkdf2,
-  randomBytes,
-  X509Certificate,
-} from "node:crypto";
-import { promisify } from "node:util";
+import { createCipheriv, createHash, createHmac, createPrivateKey, randomBytes, X509Certificate } from "node:crypto";
 import { EncryptedContent, EncryptedContentInfo, ContentInfo, id_data, id_encryptedData } from "@peculiar/asn1-cms";
 import {
   AuthenticatedSafe,
@@ -36,6 +27,7 @@ import { EncryptedData as KeyData, EncryptedPrivateKeyInfo } from "@peculiar/asn
 import { DigestInfo } from "@peculiar/asn1-rsa";
 import { AsnBmpStringConverter, AsnConvert, AsnProp, AsnPropTypes, OctetString } from "@peculiar/asn1-schema";
 import { AlgorithmIdentifier } from "@peculiar/asn1-x509";
+import { pbes2Encrypt } from "./pbes2.js";
 import { NutcaError } from "../errors.js";
 
 /**
@@ -63,27 +55,12 @@ export interface Pkcs12Input {
 }
 
 const OID = {
-  pbes2: "1.2.840.113549.1.5.13",
-  pbkdf2: "1.2.840.113549.1.5.12",
-  hmacSha256: "1.2.840.113549.2.9",
-  aes256Cbc: "2.16.840.1.101.3.4.1.42",
   pbeSha1TripleDes: "1.2.840.113549.1.12.1.3",
   sha1: "1.3.14.3.2.26",
   sha256: "2.16.840.1.101.3.4.2.1",
   friendlyName: "1.2.840.113549.1.9.20",
   localKeyId: "1.2.840.113549.1.9.21",
 } as const;
-
-class Pbkdf2Params {
-  @AsnProp({ type: OctetString }) salt = new OctetString();
-  @AsnProp({ type: AsnPropTypes.Integer }) iterationCount = 0;
-  @AsnProp({ type: AlgorithmIdentifier }) prf = new AlgorithmIdentifier();
-}
-
-class Pbes2Params {
-  @AsnProp({ type: AlgorithmIdentifier }) keyDerivationFunc = new AlgorithmIdentifier();
-  @AsnProp({ type: AlgorithmIdentifier }) encryptionScheme = new AlgorithmIdentifier();
-}
 
 /** pkcs-12PbeParams (RFC 7292 appendix C). */
 class Pkcs12PbeParams {
@@ -108,32 +85,12 @@ interface Scheme {
   readonly saltLength: number;
 }
 
-/** PBES2: PBKDF2-HMAC-SHA256 and AES-256-CBC, the password as UTF-8 (as OpenSSL 3 and NSS read it). */
+/** PBES2 (see pbes2.ts) and a SHA-256 MAC. */
 const MODERN: Scheme = {
   macHash: "sha256",
   macOid: OID.sha256,
   saltLength: 16,
-  encrypt: async (plain, password, iterations) => {
-    const salt = randomBytes(16);
-    const iv = randomBytes(16);
-    const key = await promisify(pbkdf2)(Buffer.from(password, "utf8"), salt, iterations, 32, "sha256");
-    const kdf = Object.assign(new Pbkdf2Params(), {
-      salt: new OctetString(salt),
-      iterationCount: iterations,
-      prf: new AlgorithmIdentifier({ algorithm: OID.hmacSha256, parameters: null }),
-    });
-    const params = Object.assign(new Pbes2Params(), {
-      keyDerivationFunc: new AlgorithmIdentifier({ algorithm: OID.pbkdf2, parameters: AsnConvert.serialize(kdf) }),
-      encryptionScheme: new AlgorithmIdentifier({
-        algorithm: OID.aes256Cbc,
-        parameters: AsnConvert.serialize(new OctetString(iv)),
-      }),
-    });
-    return {
-      algorithm: new AlgorithmIdentifier({ algorithm: OID.pbes2, parameters: AsnConvert.serialize(params) }),
-      data: cipher("aes-256-cbc", key, iv, plain),
-    };
-  },
+  encrypt: pbes2Encrypt,
 };
 
 /** pbeWithSHAAnd3-KeyTripleDES-CBC: key and IV from the PKCS#12 KDF with SHA-1 (8-byte salts, as OpenSSL writes). */

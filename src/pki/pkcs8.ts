@@ -4,59 +4,24 @@
  * PBKDF2-HMAC-SHA256 with 600,000 iterations and AES-256-CBC, which
  * `openssl pkey` reads. Decryption is left to OpenSSL inside node:crypto.
  */
-import { createCipheriv, createPrivateKey, pbkdf2, randomBytes } from "node:crypto";
-import { promisify } from "node:util";
-import { AsnConvert, AsnProp, AsnPropTypes, OctetString } from "@peculiar/asn1-schema";
-import { AlgorithmIdentifier } from "@peculiar/asn1-x509";
+import { createPrivateKey } from "node:crypto";
+import { AsnConvert } from "@peculiar/asn1-schema";
 import { EncryptedData, EncryptedPrivateKeyInfo } from "@peculiar/asn1-pkcs8";
 import { NutcaError } from "../errors.js";
+import { pbes2Encrypt } from "./pbes2.js";
 import { x509 } from "./x509.js";
 
 export const PBKDF2_ITERATIONS = 600_000;
-
-const OID_PBES2 = "1.2.840.113549.1.5.13";
-const OID_PBKDF2 = "1.2.840.113549.1.5.12";
-const OID_HMAC_SHA256 = "1.2.840.113549.2.9";
-const OID_AES256_CBC = "2.16.840.1.101.3.4.1.42";
-
-class Pbkdf2Params {
-  @AsnProp({ type: AsnPropTypes.OctetString }) salt = new ArrayBuffer(0);
-  @AsnProp({ type: AsnPropTypes.Integer }) iterationCount = 0;
-  @AsnProp({ type: AsnPropTypes.Integer, optional: true }) keyLength?: number;
-  @AsnProp({ type: AlgorithmIdentifier }) prf = new AlgorithmIdentifier();
-}
-
-class Pbes2Params {
-  @AsnProp({ type: AlgorithmIdentifier }) keyDerivationFunc = new AlgorithmIdentifier();
-  @AsnProp({ type: AlgorithmIdentifier }) encryptionScheme = new AlgorithmIdentifier();
-}
 
 export async function encryptPkcs8(
   pkcs8: Uint8Array,
   passphrase: string,
   iterations = PBKDF2_ITERATIONS,
 ): Promise<string> {
-  const salt = randomBytes(16);
-  const iv = randomBytes(16);
-  const key = await promisify(pbkdf2)(Buffer.from(passphrase, "utf8"), salt, iterations, 32, "sha256");
-  const cipher = createCipheriv("aes-256-cbc", key, iv);
-  const encrypted = Buffer.concat([cipher.update(pkcs8), cipher.final()]);
-
-  const kdf = Object.assign(new Pbkdf2Params(), {
-    salt: toArrayBuffer(salt),
-    iterationCount: iterations,
-    prf: new AlgorithmIdentifier({ algorithm: OID_HMAC_SHA256, parameters: null }),
-  });
-  const params = Object.assign(new Pbes2Params(), {
-    keyDerivationFunc: new AlgorithmIdentifier({ algorithm: OID_PBKDF2, parameters: AsnConvert.serialize(kdf) }),
-    encryptionScheme: new AlgorithmIdentifier({
-      algorithm: OID_AES256_CBC,
-      parameters: AsnConvert.serialize(new OctetString(toArrayBuffer(iv))),
-    }),
-  });
+  const { algorithm, data } = await pbes2Encrypt(pkcs8, passphrase, iterations);
   const info = new EncryptedPrivateKeyInfo({
-    encryptionAlgorithm: new AlgorithmIdentifier({ algorithm: OID_PBES2, parameters: AsnConvert.serialize(params) }),
-    encryptedData: new EncryptedData(toArrayBuffer(encrypted)),
+    encryptionAlgorithm: algorithm,
+    encryptedData: new EncryptedData(toArrayBuffer(data)),
   });
   return x509.PemConverter.encode(AsnConvert.serialize(info), "ENCRYPTED PRIVATE KEY");
 }
