@@ -119,13 +119,13 @@ export const EXPORT_TARGETS: readonly ExportTarget[] = [
         .option("--pid-file <path>", "stunnel's pid file (default /run/stunnel-nut-client.pid)"),
     defaultOut: (_args, options) => `nutca-export/${options.client}/stunnel-client`,
     build: async (_args, options, store) => {
-      const [{ stunnelClientBundle }, { loadAuthority, loadIdentity }] = await Promise.all([
+      const [{ stunnelClientBundle }, { loadAuthority, loadCertificate, loadIdentity }] = await Promise.all([
         import("../exports/stunnel.js"),
         import("../store/identity.js"),
       ]);
       const { installDir, accept, connect, pidFile } = options;
       const client = loadIdentity(store, options.client, "client");
-      const server = loadIdentity(store, options.server, "server").certificate;
+      const server = loadCertificate(store, options.server, "server").certificate;
       const { loadCrl } = await import("../store/crl.js");
       const crlPem = loadCrl(store);
       return stunnelClientBundle(client, server, loadAuthority(store), {
@@ -167,11 +167,11 @@ export const EXPORT_TARGETS: readonly ExportTarget[] = [
         .option("--upsdname <host>", "the name it dials and checks (default: the server's first DNS name)"),
     defaultOut: (_args, options) => `nutca-export/${options.server}/shim-client`,
     build: async (_args, options, store) => {
-      const [{ shimClientBundle }, { loadAuthority, loadIdentity }] = await Promise.all([
+      const [{ shimClientBundle }, { loadAuthority, loadCertificate }] = await Promise.all([
         import("../exports/shims.js"),
         import("../store/identity.js"),
       ]);
-      const server = loadIdentity(store, options.server, "server");
+      const server = loadCertificate(store, options.server, "server");
       return shimClientBundle(server.certificate, server.name, loadAuthority(store), {
         installDir: options.installDir,
         upsdname: options.upsdname,
@@ -236,16 +236,22 @@ export const EXPORT_TARGETS: readonly ExportTarget[] = [
         .option("--nss-empty-password", "NSS with --client: a database with an empty password"),
     defaultOut: (_args, options) => `nutca-export/${options.client ?? options.server}/upsmon`,
     build: async (_args, options, store, context) => {
-      const [upsmon, { loadAuthority, loadIdentity }, { chooseBackend }, nss, common, { readPassphraseFile }] =
-        await Promise.all([
-          import("../exports/upsmon.js"),
-          import("../store/identity.js"),
-          import("../nut/backend.js"),
-          import("../nut/nss-tools.js"),
-          import("../exports/nut-common.js"),
-          import("./passphrase.js"),
-        ]);
-      const server = loadIdentity(store, options.server, "server");
+      const [
+        upsmon,
+        { loadAuthority, loadCertificate, loadIdentity },
+        { chooseBackend },
+        nss,
+        common,
+        { readPassphraseFile },
+      ] = await Promise.all([
+        import("../exports/upsmon.js"),
+        import("../store/identity.js"),
+        import("../nut/backend.js"),
+        import("../nut/nss-tools.js"),
+        import("../exports/nut-common.js"),
+        import("./passphrase.js"),
+      ]);
+      const server = loadCertificate(store, options.server, "server");
       const client = options.client === undefined ? undefined : loadIdentity(store, options.client, "client");
       const authority = loadAuthority(store);
       upsmon.monitorTarget(server, options.monitorHost);

@@ -10,8 +10,8 @@ export function loadAuthority(store: CaStore): Authority {
   return { root: store.readCaCertificate(), intermediates: [] };
 }
 
-/** The current certificate of a name, with its key, checked to be of the expected kind. */
-export function loadIdentity(store: CaStore, name: string, kind?: "server" | "client"): Identity {
+/** The current certificate of a name, checked to be of the expected kind; for exports that need no key. */
+export function loadCertificate(store: CaStore, name: string, kind?: "server" | "client"): Omit<Identity, "keyPem"> {
   const entry = store.findEntry(name);
   if (entry.kind === "ca") {
     throw new NutcaError("USAGE", `"${name}" is the CA itself`, "name a server or client certificate (see nutca list)");
@@ -23,19 +23,29 @@ export function loadIdentity(store: CaStore, name: string, kind?: "server" | "cl
       `issue one with nutca issue ${kind} <name>`,
     );
   }
+  return {
+    name: entry.name,
+    kind: entry.kind,
+    certificate: store.readCertificate(store.layout.serialCert(entry.serial)),
+  };
+}
+
+/** The current certificate of a name with its key. */
+export function loadIdentity(store: CaStore, name: string, kind?: "server" | "client"): Identity {
+  const identity = loadCertificate(store, name, kind);
+  const entry = store.findEntry(name);
   if (!entry.files.key) {
     throw new NutcaError(
       "NOT_FOUND",
       `the store holds no key for "${name}"`,
-      "export its certificate only, or issue a new one",
+      `it was signed from a CSR and its key never left its host: get the certificate with nutca show ${name} --pem`,
     );
   }
-  const certificate = store.readCertificate(store.layout.serialCert(entry.serial));
   let keyPem: string;
   try {
     keyPem = readFileSync(join(store.root, entry.files.key), "utf8");
   } catch (error) {
     throw new NutcaError("STORE_CORRUPT", `cannot read the key of "${name}"`, "run nutca doctor", { cause: error });
   }
-  return { name: entry.name, kind: entry.kind, certificate, keyPem };
+  return { ...identity, keyPem };
 }
