@@ -49,16 +49,30 @@ const INPUT_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "NOT_FOUND",
 ]);
 
+/** One of several problems an error sums up (a bad row of a manifest), by line number. */
+export interface Problem {
+  readonly line: number;
+  readonly message: string;
+}
+
 export class NutcaError extends Error {
   readonly code: ErrorCode;
   /** What the user can do about it; printed after the message. */
   readonly hint: string | undefined;
+  /** Listed one per line after the summary line. */
+  readonly problems: readonly Problem[];
 
-  constructor(code: ErrorCode, message: string, hint?: string, options?: { cause?: unknown }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    hint?: string,
+    options?: { cause?: unknown; problems?: readonly Problem[] },
+  ) {
     super(message, options);
     this.name = "NutcaError";
     this.code = code;
     this.hint = hint;
+    this.problems = options?.problems ?? [];
   }
 
   get exitCode(): 1 | 2 {
@@ -67,10 +81,13 @@ export class NutcaError extends Error {
 
   /** The single line shown to the user: `<what went wrong> — <what to do>`. */
   get line(): string {
-    const line = this.hint ? `${this.message} — ${this.hint}` : this.message;
-    // User input quoted in a message must not break the one-line contract or reach the terminal raw.
-    return line.replace(/\p{Cc}/gu, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    return escapeControls(this.hint ? `${this.message} — ${this.hint}` : this.message);
   }
+}
+
+/** User input quoted in a message must not break the one-line contract or reach the terminal raw. */
+export function escapeControls(text: string): string {
+  return text.replace(/\p{Cc}/gu, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 export function isNutcaError(error: unknown): error is NutcaError {

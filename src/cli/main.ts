@@ -42,13 +42,34 @@ export function buildProgram(execute: (command: Command, run: Run) => Promise<vo
     .option("--permit-dns <suffix>", "only allow names under this DNS suffix (repeatable)", collect)
     .option("--permit-ip <cidr>", "only allow addresses in this network (repeatable)", collect)
     .option("--no-passphrase", "store the CA key unencrypted (not recommended)")
+    .option("--intermediate", "an offline root plus an intermediate CA that signs the certificates")
+    .option("--intermediate-name <cn>", 'the intermediate CA common name (default "<name> Issuing CA")')
     .addOption(passphraseFile)
     .action(async (options, command: Command) => {
       const { init } = await import("./commands/init.js");
       await execute(command, (context) => init(options, context));
     });
 
-  const issue = program.command("issue").description("issue a certificate");
+  // `issue --from FILE` is the batch. Commander gives `issue` any --passphrase-file on the line, so
+  // server/client read it with optsWithGlobals().
+  const issue = program
+    .command("issue")
+    .description("issue a certificate (server, client), or every one a manifest lists (--from)")
+    .allowExcessArguments()
+    .option("--from <manifest>", "issue what a CSV or JSON manifest lists (see the README)")
+    .addOption(passphraseFile)
+    .action(async (options: { from?: string; passphraseFile?: string }, command: Command) => {
+      if (options.from === undefined || command.args.length > 0) {
+        const what = command.args[0] === undefined ? "issue needs" : `"${command.args[0]}" is not one of`;
+        throw new NutcaError(
+          "USAGE",
+          `${what} server <name>, client <name> or --from <manifest>`,
+          "see nutca issue --help",
+        );
+      }
+      const { issueBatch } = await import("./commands/issue-batch.js");
+      await execute(command, (context) => issueBatch({ ...options, from: options.from! }, context));
+    });
   for (const kind of ["server", "client"] as const) {
     issue
       .command(kind)
@@ -63,7 +84,8 @@ export function buildProgram(execute: (command: Command, run: Run) => Promise<vo
       .addOption(passphraseFile)
       .action(async (name: string, options, command: Command) => {
         const { issue: issueCommand } = await import("./commands/issue.js");
-        await execute(command, (context) => issueCommand(kind, name, options, context));
+        const { passphraseFile } = command.optsWithGlobals<{ passphraseFile?: string }>();
+        await execute(command, (context) => issueCommand(kind, name, { ...options, passphraseFile }, context));
       });
   }
 

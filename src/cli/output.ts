@@ -1,4 +1,4 @@
-import type { NutcaError } from "../errors.js";
+import { escapeControls, type NutcaError } from "../errors.js";
 
 /** A plain, aligned text table. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -17,5 +17,11 @@ export function renderJson(data: unknown): string {
 
 /** The one line (or JSON object) an error becomes. */
 export function renderError(error: NutcaError, json: boolean): string {
-  return json ? JSON.stringify({ error: { code: error.code, message: error.line } }) : `nutca: ${error.line}`;
+  const problems = error.problems.map(({ line, message }) => ({ line, message: escapeControls(message) }));
+  if (json) {
+    return JSON.stringify({
+      error: { code: error.code, message: error.line, ...(problems.length ? { problems } : {}) },
+    });
+  }
+  return [`nutca: ${error.line}`, ...problems.map(({ line, message }) => `  line ${line}: ${message}`)].join("\n");
 }

@@ -14,7 +14,7 @@ import { decryptPkcs8, isEncryptedPem } from "../pki/pkcs8.js";
 import { x509 } from "../pki/x509.js";
 import { TEMP_PREFIX } from "../store/durable.js";
 import { foldEntries } from "../store/entries.js";
-import type { CaStore, Entry, StoreMeta } from "../store/store.js";
+import { encodeStagedPath, type CaStore, type Entry, type StoreMeta } from "../store/store.js";
 import { crlCheck } from "./store-crl.js";
 import { storeFileChecks } from "./store-files.js";
 import { scanLedger } from "./ledger-scan.js";
@@ -28,8 +28,10 @@ export interface StoreDoctorOptions {
 
 export interface StoreDoctorResult {
   readonly checks: DoctorCheck[];
-  /** The CA certificate, when it could be read: the anchor for the export checks. */
+  /** The trust anchor for the export checks, when it could be read: the CA, or the root above an intermediate. */
   readonly ca?: x509.X509Certificate;
+  /** The intermediate (ca.crt.pem) of a store made with init --intermediate, between `ca` and the leaves. */
+  readonly intermediates?: x509.X509Certificate[];
 }
 
 export async function doctorStore(store: CaStore, options: StoreDoctorOptions): Promise<StoreDoctorResult> {
@@ -47,7 +49,7 @@ export async function doctorStore(store: CaStore, options: StoreDoctorOptions): 
   try {
     ca = store.readCaCertificate();
     caCheck.addAll(lintCertificate(ca, { now: options.now }), store.layout.caCert);
-    if (!isSelfSigned(ca)) {
+    if (settings?.ca.intermediate !== true && !isSelfSigned(ca)) {
       caCheck.add(
         "error",
         "ca-not-self-signed",
@@ -60,13 +62,58 @@ export async function doctorStore(store: CaStore, options: StoreDoctorOptions): 
     if (!isNutcaError(error)) throw error;
     caCheck.add("error", "ca-unreadable", error.message, error.hint ?? "restore it from a backup", store.layout.caCert);
   }
+  const anchor = settings?.ca.intermediate === true ? checkRoot(store, ca, caCheck, options.now) : ca;
   const entries = foldEntries(ledger.records, options.now);
   const checks = [meta.done(), ledger.check.done()];
   checks.push(caCheck.done(), certificates(store, entries, ca), serials(entries));
   checks.push(await caKey(store, settings, ca, options));
   checks.push(await crlCheck(store, ledger.records, ca, options.now));
   checks.push(...storeFileChecks(store, ledger.records));
-  return { checks, ...(ca ? { ca } : {}) };
+  const intermediates = anchor && ca && anchor !== ca ? { intermediates: [ca] } : {};
+  return { checks, ...(anchor ? { ca: anchor } : {}), ...intermediates };
+}
+
+/** A store made with init --intermediate: root.crt.pem is a self-signed CA that signed ca.crt.pem. */
+function checkRoot(
+  store: CaStore,
+  ca: x509.X509Certificate | undefined,
+  check: CheckBuilder,
+  now: Date,
+): x509.X509Certificate | undefined {
+  let root: x509.X509Certificate;
+  try {
+    root = store.readCertificate(store.layout.rootCert);
+  } catch (error) {
+    if (!isNutcaError(error)) throw error;
+    check.add(
+      "error",
+      "root-unreadable",
+      error.message,
+      error.hint ?? "restore it from a backup",
+      store.layout.rootCert,
+    );
+    return undefined;
+  }
+  check.addAll(lintCertificate(root, { now }), store.layout.rootCert);
+  if (!isSelfSigned(root)) {
+    check.add(
+      "error",
+      "root-not-self-signed",
+      "root.crt.pem is not a self-signed CA",
+      "restore it",
+      store.layout.rootCert,
+    );
+  }
+  if (ca && !issuedBy(ca, root)) {
+    check.add(
+      "error",
+      "ca-not-signed-by-root",
+      "ca.crt.pem (the intermediate) is not signed by root.crt.pem",
+      "restore both from a backup",
+      store.layout.caCert,
+    );
+  }
+  return root;
 }
 
 function sha256Hex(der: ArrayBuffer): string {
@@ -88,7 +135,7 @@ function certificates(store: CaStore, entries: readonly Entry[], ca: x509.X509Ce
     const paths = entry.kind === "ca" ? [entry.files.cert] : [entry.files.cert, `by-serial/${entry.serial}.crt.pem`];
     for (const rel of new Set(paths)) {
       referenced.add(rel);
-      const path = join(store.root, rel);
+      const path = placed(store, entry, rel);
       if (!existsSync(path)) {
         check.add("error", "missing-file", `${rel} (${describe(entry)}) is missing`, restoreFix(entry), path);
         continue;
@@ -133,8 +180,19 @@ function certificates(store: CaStore, entries: readonly Entry[], ca: x509.X509Ce
   return check.done();
 }
 
+/**
+ * Where a recorded file is: in place, or still in the staging directory of its
+ * committed change after a crash (store.leftovers warns; the next change moves it).
+ */
+function placed(store: CaStore, entry: Entry, rel: string): string {
+  const path = join(store.root, rel);
+  if (existsSync(path) || entry.kind === "ca") return path;
+  const staged = join(store.layout.staging(entry.serial), encodeStagedPath(rel));
+  return existsSync(staged) ? staged : path;
+}
+
 function keyMatches(store: CaStore, entry: Entry, check: CheckBuilder): void {
-  const path = join(store.root, entry.files.key!);
+  const path = placed(store, entry, entry.files.key!);
   if (!existsSync(path)) {
     check.add(
       "error",
@@ -145,7 +203,7 @@ function keyMatches(store: CaStore, entry: Entry, check: CheckBuilder): void {
     );
     return;
   }
-  const certificate = readCertificate(join(store.root, `by-serial/${entry.serial}.crt.pem`));
+  const certificate = readCertificate(placed(store, entry, `by-serial/${entry.serial}.crt.pem`));
   try {
     const key = keyFacts(createPrivateKey(readFileSync(path, "utf8")));
     if (certificate && key.spkiSha256 !== certificateKeyFacts(certificate).spkiSha256) {

@@ -3,7 +3,18 @@
  * directory, flushed, renamed over the target, and the directory is flushed,
  * so a crash leaves either the old file or the new one, never a torn one.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync, chmodSync } from "node:fs";
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeSync,
+  chmodSync,
+} from "node:fs";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 
@@ -50,14 +61,22 @@ export function moveDurable(from: string, to: string): void {
   if (dirname(from) !== dirname(to)) fsyncDirectory(dirname(from));
 }
 
-/** Appends bytes and flushes them before returning. */
+/** Appends bytes and flushes them before returning; a failed append (a full disk) is cut off again. */
 export function appendDurable(path: string, data: string, mode = 0o600): void {
   const fd = openSync(path, "a", mode);
+  const size = fstatSync(fd).size;
   try {
     const bytes = Buffer.from(data, "utf8");
     let offset = 0;
     while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
     fsyncSync(fd);
+  } catch (error) {
+    try {
+      ftruncateSync(fd, size);
+    } catch {
+      // A torn tail that stays is ignored by readers and dropped by the next writer (repairTornTail).
+    }
+    throw error;
   } finally {
     closeSync(fd);
   }

@@ -25,6 +25,8 @@ export interface StoreMeta {
     readonly organization?: string | undefined;
     readonly keyType: string;
     readonly encrypted: boolean;
+    /** True when ca.crt.pem is an intermediate below root.crt.pem; absent (older stores) means false. */
+    readonly intermediate?: boolean | undefined;
   };
   readonly defaults: {
     /** Expiry of new leaves when none is given: `never` or a duration, capped at the CA's notAfter. */
@@ -161,7 +163,11 @@ export class CaStore {
   }
 
   /** Creates the store and its CA. The meta file is written last: a store without it has no CA. */
-  async initialize(meta: StoreMeta, record: IssueRecord, files: { caCert: string; caKey: string }): Promise<void> {
+  async initialize(
+    meta: StoreMeta,
+    record: IssueRecord | readonly IssueRecord[],
+    files: { caCert: string; caKey: string; rootCert?: string; rootKey?: string },
+  ): Promise<void> {
     await this.change("nutca init", () => {
       if (this.hasCa()) {
         throw new NutcaError(
@@ -174,8 +180,11 @@ export class CaStore {
       ensureDirectory(this.layout.privateDir);
       writeFileDurable(this.layout.caKey, files.caKey);
       writeFileDurable(this.layout.caCert, files.caCert);
+      if (files.rootKey !== undefined) writeFileDurable(this.layout.rootKey, files.rootKey);
+      if (files.rootCert !== undefined) writeFileDurable(this.layout.rootCert, files.rootCert);
       rmSync(this.layout.ledger, { force: true });
-      appendRecord(this.layout.ledger, record);
+      const records: readonly IssueRecord[] = "op" in record ? [record] : record;
+      for (const one of records) appendRecord(this.layout.ledger, one);
       writeFileDurable(this.layout.meta, JSON.stringify(meta, null, 2) + "\n");
     });
   }
@@ -199,6 +208,38 @@ export class CaStore {
     });
   }
 
+  /**
+   * Commits many issuances under one lock, each its own commit point: a crash
+   * leaves a prefix of the batch, which recover() and a re-run complete. An
+   * issuance whose `keep` returns false (say, its name was taken meanwhile) is
+   * left out; the ones committed are returned in order. Names within one batch
+   * must be distinct (the manifest parser refuses repeats).
+   */
+  async commitIssuances(
+    command: string,
+    issuances: readonly { readonly record: IssueRecord; readonly files: readonly StoreFile[] }[],
+    keep: (record: IssueRecord, entries: Entry[]) => boolean,
+    onCommit?: (record: IssueRecord) => void,
+  ): Promise<IssueRecord[]> {
+    return this.change(command, () => {
+      // Read once: under the lock only this batch appends, and its serials are tracked here.
+      const entries = this.entries();
+      const serials = new Set(entries.map((entry) => entry.serial));
+      const committed: IssueRecord[] = [];
+      for (const { record, files } of issuances) {
+        if (!keep(record, entries)) continue;
+        if (serials.has(record.serial)) {
+          throw new NutcaError("INTERNAL", `serial ${record.serial} is already in the ledger`, "run the command again");
+        }
+        this.stageAndCommit(record, files);
+        serials.add(record.serial);
+        committed.push(record);
+        onCommit?.(record);
+      }
+      return committed;
+    });
+  }
+
   /** Like commitIssuance, for a record made under the lock from the current ledger (a revocation, a CRL). */
   async commitRecord<R extends LedgerRecord>(
     command: string,
@@ -215,10 +256,16 @@ export class CaStore {
   private stageAndCommit(record: LedgerRecord, files: readonly StoreFile[]): void {
     const key = stagingKey(record);
     const staging = this.layout.staging(key);
-    ensureDirectory(staging);
-    for (const file of files) writeFileDurable(join(staging, encodeStagedPath(file.path)), file.data);
-    fsyncDirectory(staging);
-    appendRecord(this.layout.ledger, record);
+    try {
+      ensureDirectory(staging);
+      for (const file of files) writeFileDurable(join(staging, encodeStagedPath(file.path)), file.data);
+      fsyncDirectory(staging);
+      appendRecord(this.layout.ledger, record);
+    } catch (error) {
+      // Not committed (appendRecord undoes a partial line): leave no partial files behind (a full disk).
+      rmSync(staging, { recursive: true, force: true });
+      throw error;
+    }
     this.moveStaged(key);
   }
 
@@ -252,7 +299,7 @@ export class CaStore {
 }
 
 /** Staged files sit flat in staging/<SERIAL>/, their store path encoded in the name. */
-function encodeStagedPath(path: string): string {
+export function encodeStagedPath(path: string): string {
   return path.split("/").map(encodeURIComponent).join("%2F");
 }
 

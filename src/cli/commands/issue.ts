@@ -1,14 +1,16 @@
 import { NutcaError } from "../../errors.js";
-import { exportPkcs8, generateKeyPair, parseKeyType } from "../../pki/keys.js";
+import { exportPkcs8, generateKeyPair, parseKeyType, type KeyType } from "../../pki/keys.js";
 import { assertPermitted, constrainedNames, permittedOf } from "../../pki/name-constraints.js";
 import { checkCommonName, parseDnsName, parseEntryName, parseIpAddress } from "../../pki/names.js";
 import { pkcs8ToPem } from "../../pki/pkcs8.js";
-import { issueLeafCertificate, type LeafKind } from "../../pki/profiles.js";
+import { issueLeafCertificate, type Issuer, type LeafKind } from "../../pki/profiles.js";
 import { randomSerial } from "../../pki/serial.js";
+import type { x509 } from "../../pki/x509.js";
 import { assertNotAfterWithin, describeNotAfter, parseNotAfter } from "../../pki/validity.js";
 import { loadIssuer } from "../../store/issuer.js";
+import type { IssueRecord } from "../../store/ledger.js";
 import { issueRecord } from "../../store/record.js";
-import { CaStore, type Entry } from "../../store/store.js";
+import { CaStore, type Entry, type StoreFile, type StoreMeta } from "../../store/store.js";
 import type { CommandResult, Context } from "../context.js";
 import { existingPassphrase } from "../passphrase.js";
 
@@ -20,55 +22,106 @@ export interface IssueOptions {
   passphraseFile?: string | undefined;
 }
 
+/** A leaf checked against the store's CA and ready to sign: every input error is thrown before this exists. */
+export interface PreparedLeaf {
+  readonly kind: LeafKind;
+  readonly name: string;
+  readonly dns: string[];
+  readonly ip: string[];
+  readonly commonName: string;
+  readonly keyType: KeyType;
+  readonly notAfter: Date;
+}
+
+/** What a leaf is checked against: read once per command, shared by every leaf of a batch. */
+export interface IssueSetting {
+  readonly meta: StoreMeta;
+  readonly ca: x509.X509Certificate;
+  readonly now: Date;
+}
+
+export function issueSetting(store: CaStore, now: Date): IssueSetting {
+  return { meta: store.readMeta(), ca: store.readCaCertificate(), now };
+}
+
+/** Validates one leaf's names, key type and expiry against the CA (the pure half of an issuance). */
+export function prepareLeaf(
+  kind: LeafKind,
+  rawName: string,
+  options: IssueOptions,
+  setting: IssueSetting,
+): PreparedLeaf {
+  const name = parseEntryName(rawName);
+  if (name === "ca") throw new NutcaError("BAD_NAME", `"ca" is the CA's own name`, "choose another name");
+  if (name === "root" && setting.meta.ca.intermediate === true) {
+    // private/root.key.pem is the root CA's key in such a store
+    throw new NutcaError("BAD_NAME", `"root" is the root CA's name in this store`, "choose another name");
+  }
+  let dns = unique((options.dns ?? []).map(parseDnsName));
+  const ip = unique((options.ip ?? []).map(parseIpAddress));
+  if (kind === "server" && dns.length === 0 && ip.length === 0) dns = [defaultServerDnsName(name)];
+  const commonName = checkCommonName(dns[0] ?? name);
+  const { meta, ca, now } = setting;
+  const keyType = parseKeyType(options.key ?? meta.ca.keyType);
+  const notAfter = leafNotAfter(options.notAfter, meta.defaults.leafNotAfter, ca.notAfter, now);
+  assertPermitted(constrainedNames({ dns, ip, commonName }), permittedOf(ca));
+  return { kind, name, dns, ip, commonName, keyType, notAfter };
+}
+
+/** A signed leaf: its ledger record and the files that commit with it. */
+export interface SignedLeaf {
+  readonly record: IssueRecord;
+  readonly files: readonly StoreFile[];
+}
+
+/** Makes the key pair and the certificate (the signing half of an issuance); writes nothing. */
+export async function signLeaf(leaf: PreparedLeaf, issuer: Issuer, setting: IssueSetting): Promise<SignedLeaf> {
+  const { kind, name, keyType } = leaf;
+  const now = setting.now;
+  const keys = await generateKeyPair(keyType);
+  const certificate = await issueLeafCertificate(
+    {
+      kind,
+      commonName: leaf.commonName,
+      organization: setting.meta.ca.organization,
+      dns: leaf.dns,
+      ip: leaf.ip,
+      keyType,
+      publicKey: keys.publicKey,
+      notAfter: leaf.notAfter,
+      serial: randomSerial(),
+      now,
+    },
+    issuer,
+  );
+  const files = { cert: `issued/${name}.crt.pem`, key: `private/${name}.key.pem` };
+  const record = await issueRecord({ certificate, name, kind, keyType, files, now });
+  const certPem = certificate.toString("pem") + "\n";
+  return {
+    record,
+    files: [
+      { path: `by-serial/${record.serial}.crt.pem`, data: certPem },
+      { path: files.cert, data: certPem },
+      { path: files.key, data: pkcs8ToPem(await exportPkcs8(keys.privateKey)) },
+    ],
+  };
+}
+
 export async function issue(
   kind: LeafKind,
   rawName: string,
   options: IssueOptions,
   context: Context,
 ): Promise<CommandResult> {
-  const name = parseEntryName(rawName);
-  if (name === "ca") throw new NutcaError("BAD_NAME", `"ca" is the CA's own name`, "choose another name");
-  let dns = unique((options.dns ?? []).map(parseDnsName));
-  const ip = unique((options.ip ?? []).map(parseIpAddress));
-  if (kind === "server" && dns.length === 0 && ip.length === 0) dns = [defaultServerDnsName(name)];
-  const commonName = checkCommonName(dns[0] ?? name);
   const store = new CaStore(context.storeDir);
-  const meta = store.readMeta();
-  const keyType = parseKeyType(options.key ?? meta.ca.keyType);
-  const ca = store.readCaCertificate();
-  const notAfter = leafNotAfter(options.notAfter, meta.defaults.leafNotAfter, ca.notAfter, context.now);
-  assertPermitted(constrainedNames({ dns, ip, commonName }), permittedOf(ca));
+  const setting = issueSetting(store, context.now);
+  const leaf = prepareLeaf(kind, rawName, options, setting);
+  const { name, dns, ip, notAfter } = leaf;
   assertNameFree(name, store.entries(context.now));
 
   const issuer = await loadIssuer(store, () => existingPassphrase(options, context));
-  const keys = await generateKeyPair(keyType);
-  const certificate = await issueLeafCertificate(
-    {
-      kind,
-      commonName,
-      organization: meta.ca.organization,
-      dns,
-      ip,
-      keyType,
-      publicKey: keys.publicKey,
-      notAfter,
-      serial: randomSerial(),
-      now: context.now,
-    },
-    issuer,
-  );
-  const files = { cert: `issued/${name}.crt.pem`, key: `private/${name}.key.pem` };
-  const record = await issueRecord({ certificate, name, kind, keyType, files, now: context.now });
-  const certPem = certificate.toString("pem") + "\n";
-  await store.commitIssuance(
-    record,
-    [
-      { path: `by-serial/${record.serial}.crt.pem`, data: certPem },
-      { path: files.cert, data: certPem },
-      { path: files.key, data: pkcs8ToPem(await exportPkcs8(keys.privateKey)) },
-    ],
-    (entries) => assertNameFree(name, entries),
-  );
+  const { record, files } = await signLeaf(leaf, issuer, setting);
+  await store.commitIssuance(record, files, (entries) => assertNameFree(name, entries));
 
   const human = [
     `Issued the ${kind} certificate "${name}"`,
@@ -106,7 +159,7 @@ export function leafNotAfter(given: string | undefined, configured: string, caNo
 }
 
 export function assertNameFree(name: string, entries: readonly Entry[]): void {
-  const live = entries.find((entry) => entry.name === name && entry.kind !== "ca" && entry.status === "valid");
+  const live = liveEntry(name, entries);
   if (live) {
     throw new NutcaError(
       "NAME_EXISTS",
@@ -114,6 +167,11 @@ export function assertNameFree(name: string, entries: readonly Entry[]): void {
       `renew it with nutca renew ${name}, or choose another name`,
     );
   }
+}
+
+/** The valid certificate a name has, if any. */
+export function liveEntry(name: string, entries: readonly Entry[]): Entry | undefined {
+  return entries.find((entry) => entry.name === name && entry.kind !== "ca" && entry.status === "valid");
 }
 
 export function unique(values: string[]): string[] {

@@ -1,0 +1,127 @@
+/**
+ * `nutca issue --from MANIFEST`: many certificates in one process, one lock,
+ * one passphrase prompt. The whole manifest is checked first (one bad row:
+ * nothing issued); names that already have a valid certificate are skipped,
+ * so re-running a manifest (after a crash, say) completes it.
+ */
+import { readFileSync } from "node:fs";
+import { isNutcaError, NutcaError, type Problem } from "../../errors.js";
+import { loadIssuer } from "../../store/issuer.js";
+import type { IssueRecord } from "../../store/ledger.js";
+import { CaStore } from "../../store/store.js";
+import type { CommandResult, Context } from "../context.js";
+import { manifestFormat, parseManifest, type Manifest, type ManifestRow } from "../manifest.js";
+import { table } from "../output.js";
+import { existingPassphrase } from "../passphrase.js";
+import { progressBar } from "../progress.js";
+import { issueSetting, liveEntry, prepareLeaf, signLeaf, type PreparedLeaf, type SignedLeaf } from "./issue.js";
+
+export interface IssueBatchOptions {
+  from: string;
+  passphraseFile?: string | undefined;
+}
+
+interface Skipped {
+  readonly name: string;
+  readonly serial: string;
+}
+
+export async function issueBatch(options: IssueBatchOptions, context: Context): Promise<CommandResult> {
+  const manifest = readManifest(options.from, context.now);
+  const store = new CaStore(context.storeDir);
+  const setting = issueSetting(store, context.now);
+  const leaves = prepareAll(options.from, manifest, (row) =>
+    prepareLeaf(row.kind, row.name, { dns: row.dns, ip: row.ip, key: row.key, notAfter: row.notAfter }, setting),
+  );
+
+  const skipped: Skipped[] = [];
+  const keep = (name: string, entries: ReturnType<CaStore["entries"]>): boolean => {
+    const live = liveEntry(name, entries);
+    if (live) skipped.push({ name, serial: live.serial });
+    return !live;
+  };
+  const current = store.entries(context.now);
+  const todo = leaves.filter((leaf) => keep(leaf.name, current));
+  let issued: IssueRecord[] = [];
+  if (todo.length > 0) {
+    const issuer = await loadIssuer(store, () => existingPassphrase(options, context));
+    const progress = progressBar(todo.length * 2, Boolean(process.stderr.isTTY) && !context.json);
+    try {
+      const signed: SignedLeaf[] = [];
+      for (const leaf of todo) {
+        signed.push(await signLeaf(leaf, issuer, setting));
+        progress.step(`signed ${leaf.name}`);
+      }
+      issued = await store.commitIssuances(
+        `nutca issue --from ${options.from}`,
+        signed,
+        (record, entries) => keep(record.name, entries),
+        (record) => progress.step(`wrote ${record.name}`),
+      );
+    } finally {
+      progress.done();
+    }
+  }
+
+  const human = [
+    `Issued ${issued.length} certificate(s), skipped ${skipped.length} already issued (${options.from})`,
+    ...(issued.length > 0
+      ? [
+          "",
+          table(
+            ["KIND", "NAME", "SERIAL"],
+            issued.map((r) => [r.kind, r.name, r.serial]),
+          ),
+        ]
+      : []),
+    ...(skipped.length > 0
+      ? [
+          "",
+          table(
+            ["SKIPPED", "SERIAL"],
+            skipped.map((s) => [s.name, s.serial]),
+          ),
+        ]
+      : []),
+  ].join("\n");
+  return { data: { store: store.root, issued, skipped }, human };
+}
+
+function readManifest(path: string, now: Date): Manifest {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new NutcaError("BAD_FILE", `cannot read the manifest ${path}`, "check the path given to --from", {
+      cause: error,
+    });
+  }
+  return parseManifest(text, manifestFormat(path, text), now);
+}
+
+/** Checks the rows against the CA too (expiry cap, name constraints) and reports every bad row at once. */
+function prepareAll(path: string, manifest: Manifest, prepare: (row: ManifestRow) => PreparedLeaf) {
+  const problems: Problem[] = [...manifest.problems];
+  const leaves: PreparedLeaf[] = [];
+  for (const row of manifest.rows) {
+    try {
+      leaves.push(prepare(row));
+    } catch (error) {
+      if (!isNutcaError(error)) throw error;
+      problems.push({ line: row.line, message: error.message });
+    }
+  }
+  if (problems.length > 0)
+    throw badManifest(
+      path,
+      problems.sort((a, b) => a.line - b.line),
+    );
+  return leaves;
+}
+
+function badManifest(path: string, problems: readonly Problem[]): NutcaError {
+  const rows = problems.length === 1 ? "1 bad row" : `${problems.length} bad rows`;
+  return new NutcaError("BAD_FILE", `the manifest ${path} has ${rows}; nothing was issued`, "fix them and run again", {
+    problems,
+  });
+}
