@@ -44,12 +44,15 @@ export function checkChainFile(
   anchors: readonly x509.X509Certificate[],
   now: Date,
   check: CheckBuilder,
+  intermediates: readonly x509.X509Certificate[] = [],
 ): void {
   const certs = info.certificates;
   if (certs.length === 0) return;
   const leafIndex = certs.findIndex((certificate) => !isCa(certificate));
   if (leafIndex < 0) {
-    caBundle(info, anchors, check);
+    // A chain file of the store's intermediates (pem's chain.pem) is not a trust bundle.
+    const chainOnly = certs.every((certificate) => intermediates.some((known) => sameCertificate(known, certificate)));
+    if (!chainOnly) caBundle(info, anchors, check);
     return;
   }
   const leaf = certs[leafIndex]!;
@@ -66,7 +69,9 @@ export function checkChainFile(
   const others = certs.filter((_, i) => i !== leafIndex);
   const trusted =
     anchors.length > 0 ? anchors : others.filter((certificate) => certificate.subject === certificate.issuer);
-  const chain = verifyChain(leaf, others, trusted, now);
+  // A bare certificate file (no key, no chain: pem's <name>.crt.pem) is completed from the store's intermediates.
+  const bare = others.length === 0 && info.keys.length === 0 && info.encryptedKeys === 0;
+  const chain = verifyChain(leaf, bare ? intermediates : others, trusted, now);
   const missing = chain.findings.find((finding) => finding.code === "missing-issuer");
   const foreign = chain.findings.find((finding) => finding.code === "untrusted-root");
   if (missing && trusted.length > 0) {

@@ -32,6 +32,8 @@ export interface ExportDoctorOptions {
   readonly now: Date;
   /** This store's CA certificate(s); empty when there is no store to compare with. */
   readonly anchors: readonly x509.X509Certificate[];
+  /** This store's intermediate CA (init --intermediate), between the anchors and the leaves. */
+  readonly intermediates?: readonly x509.X509Certificate[];
   readonly userName: string;
   readonly user: UserInfo | undefined;
   readonly certutil: string | undefined;
@@ -73,7 +75,7 @@ export async function doctorExport(dir: string, options: ExportDoctorOptions): P
   const lint = new CheckBuilder("export.lint", "certificates pass the lint");
   for (const info of files) {
     if (isHashedName(basename(info.path))) checkHashedFile(info, hashed);
-    else checkChainFile(info, options.anchors, options.now, chains);
+    else checkChainFile(info, options.anchors, options.now, chains, options.intermediates);
     checkKeyFile(info, files, keys);
     checkKeyMode(info, keys);
   }
@@ -93,6 +95,7 @@ export async function doctorExport(dir: string, options: ExportDoctorOptions): P
         dir: db,
         certutil: options.certutil,
         anchors: options.anchors,
+        ...(options.intermediates ? { intermediates: options.intermediates } : {}),
         identities: identities.get(db) ?? [],
         user: options.user,
         userName: options.userName,

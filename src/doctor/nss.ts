@@ -28,6 +28,8 @@ export interface NssCheckInput {
   readonly dir: string;
   readonly certutil: string | undefined;
   readonly anchors: readonly x509.X509Certificate[];
+  /** The store's intermediate CA, which signs the leaves of a store made with init --intermediate. */
+  readonly intermediates?: readonly x509.X509Certificate[];
   readonly identities: readonly NssIdentity[];
   /** upsd's / upsmon's run-as user; undefined when it does not exist here. */
   readonly user: UserInfo | undefined;
@@ -129,7 +131,8 @@ function contents(input: NssCheckInput, work: string, check: CheckBuilder): void
     );
   }
   for (const entry of users) {
-    if (entry.certificate && input.anchors.length > 0 && !input.anchors.some((a) => issuedBy(entry.certificate!, a))) {
+    const issuers = [...input.anchors, ...(input.intermediates ?? [])];
+    if (entry.certificate && input.anchors.length > 0 && !issuers.some((a) => issuedBy(entry.certificate!, a))) {
       check.add(
         "error",
         "not-signed-by-ca",

@@ -17,7 +17,7 @@ export interface CaRequest {
   readonly keys: CryptoKeyPair;
   readonly notAfter: Date;
   readonly permitted: Permitted;
-  /** 0 for a CA that signs leaves directly. */
+  /** 0 for a CA that signs leaves directly, 1 for a root above an intermediate. */
   readonly pathLength: number;
   readonly now: Date;
   readonly serial?: string;
@@ -64,6 +64,39 @@ export async function createCaCertificate(request: CaRequest, crypto: Crypto = e
       notAfter: request.notAfter,
       keys: request.keys,
       signingAlgorithm: signingAlgorithm(request.keyType),
+      extensions,
+    },
+    crypto,
+  );
+}
+
+/**
+ * An intermediate CA signed by the root (`issuer`): pathLen 0, the root's
+ * name constraints repeated, AKI pointing at the root. It signs the leaves.
+ */
+export async function createIntermediateCertificate(
+  request: CaRequest,
+  issuer: Issuer,
+  crypto: Crypto = engine,
+): Promise<x509.X509Certificate> {
+  assertNotAfterWithin(request.notAfter, issuer.certificate.notAfter);
+  const extensions: x509.Extension[] = [
+    new x509.BasicConstraintsExtension(true, request.pathLength, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+    await x509.SubjectKeyIdentifierExtension.create(request.keys.publicKey, false, crypto),
+    await x509.AuthorityKeyIdentifierExtension.create(issuer.certificate.publicKey, false, crypto),
+  ];
+  if (hasConstraints(request.permitted)) extensions.push(nameConstraintsExtension(request.permitted));
+  return x509.X509CertificateGenerator.create(
+    {
+      serialNumber: request.serial ?? randomSerial(),
+      subject: distinguishedName(request.commonName, request.organization),
+      issuer: issuer.certificate.subjectName,
+      notBefore: notBeforeFor(request.now),
+      notAfter: request.notAfter,
+      publicKey: request.keys.publicKey,
+      signingKey: issuer.privateKey,
+      signingAlgorithm: signingAlgorithm(issuer.keyType),
       extensions,
     },
     crypto,

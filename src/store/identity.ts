@@ -4,9 +4,12 @@ import { NutcaError } from "../errors.js";
 import type { Authority, Identity } from "../pki/identity.js";
 import type { CaStore } from "./store.js";
 
-/** The CA side of every export. */
+/** The CA side of every export: the root, and the intermediate (ca.crt.pem) of a store made with init --intermediate. */
 export function loadAuthority(store: CaStore): Authority {
-  store.readMeta();
+  const meta = store.readMeta();
+  if (meta.ca.intermediate === true) {
+    return { root: store.readCertificate(store.layout.rootCert), intermediates: [store.readCaCertificate()] };
+  }
   return { root: store.readCaCertificate(), intermediates: [] };
 }
 

@@ -5,8 +5,10 @@ import { join } from "node:path";
  * admin with `ls` and `openssl x509` finds things:
  *
  *   nutca-store.json          format version and CA settings
- *   ca.crt.pem                the CA certificate
- *   private/ca.key.pem        the CA key (encrypted PKCS#8 by default)
+ *   ca.crt.pem                the CA certificate that signs (the intermediate, when there is one)
+ *   private/ca.key.pem        its key (encrypted PKCS#8 by default)
+ *   root.crt.pem              the root above the intermediate (init --intermediate only)
+ *   private/root.key.pem      the root's key: needed only to re-sign the intermediate, may live offline
  *   issued/<name>.crt.pem     the current certificate of each name
  *   private/<name>.key.pem    its key
  *   by-serial/<SERIAL>.crt.pem every certificate ever issued
@@ -24,6 +26,12 @@ export class StoreLayout {
   }
   get caCert(): string {
     return join(this.root, "ca.crt.pem");
+  }
+  get rootCert(): string {
+    return join(this.root, "root.crt.pem");
+  }
+  get rootKey(): string {
+    return join(this.privateDir, "root.key.pem");
   }
   get privateDir(): string {
     return join(this.root, "private");

@@ -43,10 +43,12 @@ export async function doctor(options: DoctorOptions, context: Context): Promise<
   }
   const checks: DoctorCheck[] = [];
   let anchors: x509.X509Certificate[] = [];
+  let intermediates: x509.X509Certificate[] = [];
   if (store.hasCa()) {
     const result = await doctorStore(store, { now: context.now, passphrase: () => passphrase(options, context) });
     checks.push(...result.checks);
     if (result.ca) anchors = [result.ca];
+    intermediates = result.intermediates ?? [];
   } else {
     const note = new CheckBuilder("store", "store (not checked)");
     note.add(
@@ -63,6 +65,7 @@ export async function doctor(options: DoctorOptions, context: Context): Promise<
       ...(await doctorExport(exportDir, {
         now: context.now,
         anchors,
+        intermediates,
         userName,
         user: lookupUser(userName),
         certutil: findOnPath("certutil", context.env.PATH ?? process.env.PATH),

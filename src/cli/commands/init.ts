@@ -4,7 +4,7 @@ import { DEFAULT_KEY_TYPE, exportPkcs8, generateKeyPair, parseKeyType } from "..
 import { parsePermitted } from "../../pki/name-constraints.js";
 import { checkCommonName } from "../../pki/names.js";
 import { encryptPkcs8, pkcs8ToPem } from "../../pki/pkcs8.js";
-import { createCaCertificate } from "../../pki/profiles.js";
+import { createCaCertificate, createIntermediateCertificate } from "../../pki/profiles.js";
 import { describeNotAfter, parseNotAfter } from "../../pki/validity.js";
 import { CaStore, STORE_FORMAT, type StoreMeta } from "../../store/store.js";
 import type { CommandResult, Context } from "../context.js";
@@ -22,6 +22,10 @@ export interface InitOptions {
   /** false with --no-passphrase: the CA key is stored unencrypted. */
   passphrase?: boolean | undefined;
   passphraseFile?: string | undefined;
+  /** A root (offline: its key is never used day to day) and an intermediate that signs the leaves. */
+  intermediate?: boolean | undefined;
+  /** The intermediate's common name (default "<name> Issuing CA"). */
+  intermediateName?: string | undefined;
 }
 
 export const DEFAULT_CA_NAME = "NUT private CA";
@@ -34,6 +38,16 @@ export async function init(options: InitOptions, context: Context): Promise<Comm
   const leafNotAfter = options.leafNotAfter ?? "never";
   parseNotAfter(leafNotAfter, context.now);
   const permitted = parsePermitted(options.permitDns ?? [], options.permitIp ?? []);
+  const withIntermediate = options.intermediate === true;
+  if (!withIntermediate && options.intermediateName !== undefined) {
+    throw new NutcaError("USAGE", "--intermediate-name needs --intermediate", "add --intermediate, or drop the name");
+  }
+  const intermediateName = withIntermediate
+    ? checkCommonName(options.intermediateName ?? `${commonName} Issuing CA`, "intermediate CA name")
+    : undefined;
+  if (intermediateName !== undefined && intermediateName === commonName) {
+    throw new NutcaError("USAGE", "the intermediate CA needs a name of its own", "pass another --intermediate-name");
+  }
   const encrypt = options.passphrase !== false;
   if (!encrypt && options.passphraseFile !== undefined) {
     throw new NutcaError("USAGE", "--no-passphrase and --passphrase-file contradict each other", "pass only one");
@@ -51,49 +65,127 @@ export async function init(options: InitOptions, context: Context): Promise<Comm
   const passphrase = encrypt ? await newPassphrase(options, context) : undefined;
   if (!encrypt) context.warn("the CA key will be stored UNENCRYPTED: anyone who can read it can issue certificates");
 
+  const protect = async (privateKey: CryptoKey): Promise<string> => {
+    const pkcs8 = await exportPkcs8(privateKey);
+    return passphrase === undefined ? pkcs8ToPem(pkcs8) : await encryptPkcs8(pkcs8, passphrase);
+  };
   const keys = await generateKeyPair(keyType);
-  const certificate = await createCaCertificate({
+  const rootCertificate = await createCaCertificate({
     commonName,
     organization,
     keyType,
     keys,
     notAfter,
     permitted,
-    pathLength: 0,
+    pathLength: withIntermediate ? 1 : 0,
     now: context.now,
   });
-  const pkcs8 = await exportPkcs8(keys.privateKey);
-  const keyPem = passphrase === undefined ? pkcs8ToPem(pkcs8) : await encryptPkcs8(pkcs8, passphrase);
   const meta: StoreMeta = {
     format: STORE_FORMAT,
     createdAt: context.now.toISOString(),
-    ca: { name: commonName, organization, keyType, encrypted: passphrase !== undefined },
+    ca: {
+      name: intermediateName ?? commonName,
+      organization,
+      keyType,
+      encrypted: passphrase !== undefined,
+      ...(withIntermediate ? { intermediate: true } : {}),
+    },
     defaults: { leafNotAfter },
   };
+
+  if (intermediateName === undefined) {
+    const record = await issueRecord({
+      certificate: rootCertificate,
+      name: "ca",
+      kind: "ca",
+      keyType,
+      files: { cert: "ca.crt.pem", key: "private/ca.key.pem" },
+      now: context.now,
+    });
+    const keyPem = await protect(keys.privateKey);
+    await store.initialize(meta, record, { caCert: rootCertificate.toString("pem") + "\n", caKey: keyPem });
+    const data = { store: store.root, ...record, encrypted: meta.ca.encrypted, permitted };
+    const human = [
+      `Created the CA "${commonName}" in ${store.root}`,
+      `  key:        ${keyType}, ${meta.ca.encrypted ? "encrypted" : "NOT encrypted"} (${store.layout.caKey})`,
+      `  expires:    ${describeNotAfter(notAfter)}`,
+      `  serial:     ${record.serial}`,
+      `  sha256:     ${record.sha256}`,
+      ...limitedTo(permitted),
+      "",
+      "Next: nutca issue server <name> --dns <host> [--ip <addr>]",
+    ].join("\n");
+    return { data, human };
+  }
+
+  const issuingKeys = await generateKeyPair(keyType);
+  const intermediate = await createIntermediateCertificate(
+    {
+      commonName: intermediateName,
+      organization,
+      keyType,
+      keys: issuingKeys,
+      notAfter,
+      permitted,
+      pathLength: 0,
+      now: context.now,
+    },
+    { certificate: rootCertificate, privateKey: keys.privateKey, keyType },
+  );
+  const rootRecord = await issueRecord({
+    certificate: rootCertificate,
+    name: "root",
+    kind: "ca",
+    keyType,
+    files: { cert: "root.crt.pem", key: "private/root.key.pem" },
+    now: context.now,
+  });
   const record = await issueRecord({
-    certificate,
+    certificate: intermediate,
     name: "ca",
     kind: "ca",
     keyType,
     files: { cert: "ca.crt.pem", key: "private/ca.key.pem" },
     now: context.now,
   });
-  await store.initialize(meta, record, { caCert: certificate.toString("pem") + "\n", caKey: keyPem });
+  await store.initialize(meta, [rootRecord, record], {
+    caCert: intermediate.toString("pem") + "\n",
+    caKey: await protect(issuingKeys.privateKey),
+    rootCert: rootCertificate.toString("pem") + "\n",
+    rootKey: await protect(keys.privateKey),
+  });
 
-  const data = { store: store.root, ...record, encrypted: meta.ca.encrypted, permitted };
+  const data = {
+    store: store.root,
+    ...record,
+    encrypted: meta.ca.encrypted,
+    permitted,
+    intermediate: true,
+    root: { ...rootRecord, keyFile: store.layout.rootKey },
+  };
+  const encrypted = meta.ca.encrypted ? "encrypted" : "NOT encrypted";
   const human = [
-    `Created the CA "${commonName}" in ${store.root}`,
-    `  key:        ${keyType}, ${meta.ca.encrypted ? "encrypted" : "NOT encrypted"} (${store.layout.caKey})`,
+    `Created the root CA "${commonName}" and the issuing CA "${intermediateName}" in ${store.root}`,
+    `  root:       ${store.layout.rootCert} (serial ${rootRecord.serial})`,
+    `  root key:   ${keyType}, ${encrypted} (${store.layout.rootKey})`,
+    `  issuing CA: ${store.layout.caCert} (serial ${record.serial})`,
+    `  its key:    ${keyType}, ${encrypted} (${store.layout.caKey})`,
     `  expires:    ${describeNotAfter(notAfter)}`,
-    `  serial:     ${record.serial}`,
-    `  sha256:     ${record.sha256}`,
-    ...(permitted.dns.length + permitted.ip.length > 0
-      ? [`  limited to: ${[...permitted.dns, ...permitted.ip].join(", ")}`]
-      : []),
+    ...limitedTo(permitted),
+    "",
+    "Offline root: nutca signs, revokes and makes CRLs with the issuing CA's key only.",
+    `Move ${store.layout.rootKey} off this machine (keep it safe, e.g. on offline media):`,
+    "it is needed again only to re-sign the intermediate.",
     "",
     "Next: nutca issue server <name> --dns <host> [--ip <addr>]",
   ].join("\n");
   return { data, human };
+}
+
+function limitedTo(permitted: { dns: readonly string[]; ip: readonly string[] }): string[] {
+  return permitted.dns.length + permitted.ip.length > 0
+    ? [`  limited to: ${[...permitted.dns, ...permitted.ip].join(", ")}`]
+    : [];
 }
 
 /** Files an empty store, or an init that a crash interrupted, may hold; anything else is someone's data. */
@@ -102,6 +194,7 @@ const STORE_ENTRIES = new Set([
   ".gitignore",
   ".gitkeep",
   "ca.crt.pem",
+  "root.crt.pem",
   "private",
   "ledger.jsonl",
   "store.lock",

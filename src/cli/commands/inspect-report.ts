@@ -26,6 +26,8 @@ import type { Entry } from "../../store/store.js";
 export interface StoreView {
   readonly root: string;
   readonly ca?: x509.X509Certificate;
+  /** The root above `ca` in a store made with init --intermediate. */
+  readonly rootCa?: x509.X509Certificate;
   readonly entries: readonly Entry[];
   /** Public-key hashes of the store's current certificates, to name the owner of a key. */
   readonly keyOwners: ReadonlyMap<string, string>;
@@ -122,6 +124,7 @@ export async function inspectItems(
 function relation(certificate: x509.X509Certificate, view: StoreView | undefined, findings: Finding[]): string {
   if (!view?.ca) return "no store to compare with";
   if (sameCertificate(certificate, view.ca)) return "this is the store's CA";
+  if (view.rootCa && sameCertificate(certificate, view.rootCa)) return "this is the store's root CA";
   if (!issuedBy(certificate, view.ca)) return "NOT issued by this store's CA";
   const sha256 = certificateFacts(certificate).sha256.replace(/:/g, "");
   const entry = view.entries.find((candidate) => candidate.sha256 === sha256);
@@ -144,6 +147,7 @@ function keyOwner(key: KeyObject, certificates: readonly x509.X509Certificate[],
   const owner = view?.keyOwners.get(hash);
   if (owner) return `the key of "${owner}" in the store`;
   if (view?.ca && certificateKeyFacts(view.ca).spkiSha256 === hash) return "the key of the store's CA";
+  if (view?.rootCa && certificateKeyFacts(view.rootCa).spkiSha256 === hash) return "the key of the store's root CA";
   return "no certificate in this file or the store";
 }
 

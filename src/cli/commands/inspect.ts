@@ -105,8 +105,9 @@ function storeView(context: Context): StoreView | undefined {
   const store = new CaStore(context.storeDir);
   if (!store.hasCa()) return undefined;
   try {
-    store.readMeta();
+    const meta = store.readMeta();
     const ca = store.readCaCertificate();
+    const rootCa = meta.ca.intermediate === true ? store.readCertificate(store.layout.rootCert) : undefined;
     const entries = store.entries(context.now);
     const keyOwners = new Map<string, string>();
     for (const name of safeList(store.layout.issuedDir)) {
@@ -117,7 +118,7 @@ function storeView(context: Context): StoreView | undefined {
         // doctor reports unreadable store files; inspect only names keys it can match
       }
     }
-    return { root: store.root, ca, entries, keyOwners };
+    return { root: store.root, ca, ...(rootCa ? { rootCa } : {}), entries, keyOwners };
   } catch (error) {
     if (!isNutcaError(error)) throw error;
     context.warn(`the store cannot be read (${error.message}): inspecting without it`);

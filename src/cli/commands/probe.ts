@@ -13,6 +13,7 @@ import { probeServer, type ProbeTarget } from "../../nut/starttls.js";
 import { decodeObjects } from "../../pki/objects.js";
 import type { x509 } from "../../pki/x509.js";
 import { CaStore } from "../../store/store.js";
+import { loadAuthority } from "../../store/identity.js";
 import type { CommandResult, Context } from "../context.js";
 import { findingsBlock } from "./findings-text.js";
 
@@ -113,9 +114,9 @@ function loadAnchors(
   if (!store.hasCa()) {
     throw new NutcaError("NO_CA", `there is no CA in ${store.root} to verify against`, "pass --ca FILE or --store DIR");
   }
-  store.readMeta();
-  const ca = store.readCaCertificate();
-  return { anchors: [ca], source: `this store's CA "${ca.subject}"` };
+  // The root is the anchor: with an intermediate, the server must send it (leaf, intermediate).
+  const { root } = loadAuthority(store);
+  return { anchors: [root], source: `this store's CA "${root.subject}"` };
 }
 
 function render(report: ProbeReport): string {

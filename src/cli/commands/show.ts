@@ -12,7 +12,7 @@ export async function show(nameOrSerial: string, options: ShowOptions, context: 
   const store = new CaStore(context.storeDir);
   store.readMeta();
   const entry = store.findEntry(nameOrSerial, context.now);
-  const certPath = entry.kind === "ca" ? store.layout.caCert : store.layout.serialCert(entry.serial);
+  const certPath = entry.kind === "ca" ? join(store.root, entry.files.cert) : store.layout.serialCert(entry.serial);
   const certificate = store.readCertificate(certPath);
   const sha1 = Buffer.from(await certificate.getThumbprint("SHA-1"))
     .toString("hex")
