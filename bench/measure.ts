@@ -1,0 +1,104 @@
+/**
+ * Timing and memory of one child process, medians, and the printed table.
+ * Wall time is taken here with hrtime (finer than time's 10 ms %e); peak RSS
+ * comes from GNU time's %M when it is installed, because spawnSync reports no
+ * resource usage of its child.
+ */
+import { spawnSync, type SpawnSyncOptions } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+
+const GNU_TIME = "/usr/bin/time";
+export const HAS_GNU_TIME = existsSync(GNU_TIME);
+
+export interface Sample {
+  readonly ms: number;
+  /** Peak resident set size in KiB; undefined without GNU time. */
+  readonly kb: number | undefined;
+}
+
+export interface RunSpec {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** Scratch directory for time's -o file. */
+  readonly scratch: string;
+}
+
+/** Runs the command once; throws with its stderr when it fails, so a broken row never looks fast. */
+export function runOnce(spec: RunSpec): Sample {
+  const out = join(spec.scratch, "time.out");
+  const [command, args] = HAS_GNU_TIME
+    ? [GNU_TIME, ["-f", "%M", "-o", out, spec.command, ...spec.args]]
+    : [spec.command, [...spec.args]];
+  const options: SpawnSyncOptions = { cwd: spec.cwd, env: spec.env, stdio: ["ignore", "ignore", "pipe"] };
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, args, { ...options, maxBuffer: 16 << 20 });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) {
+    const stderr = String(result.stderr ?? "").trim();
+    throw new Error(`${spec.command} ${spec.args.join(" ")} exited ${result.status}: ${stderr.split("\n").pop()}`);
+  }
+  let kb: number | undefined;
+  if (HAS_GNU_TIME) {
+    // time writes "Command exited..." lines before %M only on failure; the last line is the number.
+    kb = Number(readFileSync(out, "utf8").trim().split("\n").pop());
+    rmSync(out, { force: true });
+  }
+  return { ms, kb };
+}
+
+export interface Row {
+  readonly job: string;
+  readonly tool: string;
+  /** Median wall time in ms and the highest peak RSS seen; or why there is no number. */
+  readonly result: { readonly ms: number; readonly kb: number | undefined; readonly runs: number } | string;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Runs `next(i)` `runs` times and summarizes; a failure becomes the row's text instead of a number. */
+export function measure(job: string, tool: string, runs: number, next: (i: number) => Sample): Row {
+  try {
+    const samples = Array.from({ length: runs }, (_, i) => next(i));
+    const kbs = samples.map((s) => s.kb).filter((kb): kb is number => kb !== undefined);
+    return {
+      job,
+      tool,
+      result: {
+        ms: median(samples.map((s) => s.ms)),
+        kb: kbs.length > 0 ? Math.max(...kbs) : undefined,
+        runs,
+      },
+    };
+  } catch (error) {
+    // The first line, shortened: the table stays readable and the cause is still named.
+    return { job, tool, result: `failed: ${(error as Error).message.split("\n")[0]!.slice(0, 110)}` };
+  }
+}
+
+/** A Markdown table, so the output can be pasted into README.md as is. */
+export function renderTable(rows: readonly Row[], baselineMs: number): string {
+  const header = ["job", "tool", "median wall", "peak RSS", "× node -e 0", "runs"];
+  const lines = rows.map((row) => {
+    if (typeof row.result === "string") return [row.job, row.tool, row.result, "", "", ""];
+    const { ms, kb, runs } = row.result;
+    return [
+      row.job,
+      row.tool,
+      ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(1)} ms`,
+      kb === undefined ? "?" : `${(kb / 1024).toFixed(1)} MiB`,
+      `${(ms / baselineMs).toFixed(1)}`,
+      String(runs),
+    ];
+  });
+  const all = [header, ...lines];
+  const widths = header.map((_, c) => Math.max(...all.map((line) => line[c]!.length)));
+  const format = (line: readonly string[]) => `| ${line.map((cell, c) => cell.padEnd(widths[c]!)).join(" | ")} |`;
+  return [format(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...lines.map(format)].join("\n");
+}
