@@ -5,16 +5,17 @@
 // upsmon, whose DB trusts only the root, logs in over SSL.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runNutca, runNutcaOk, tempDir } from "../helpers/cli.js";
 import { run } from "../helpers/tools.js";
 import {
-  chownRootNut,
   Daemon,
   freePort,
   liveForeignUpsmon,
   NUT,
+  nutDir,
+  nutFile,
   nutGate,
   prepareUpsmonPidDir,
   releaseUpsmonPidFile,
@@ -36,18 +37,6 @@ describe("an intermediate CA with Debian's upsd and upsmon (NSS)", { skip: gate.
   let nutEnv: NodeJS.ProcessEnv;
   let tlsDir: string;
   const daemons: Daemon[] = [];
-
-  const nutDir = (path: string, mode = 0o750) => {
-    mkdirSync(path, { recursive: true });
-    chownRootNut(path);
-    chmodSync(path, mode);
-    return path;
-  };
-  const nutFile = (path: string, data: string) => {
-    writeFileSync(path, data);
-    chownRootNut(path);
-    chmodSync(path, 0o640);
-  };
 
   before(async () => {
     gate.check();

@@ -3,7 +3,7 @@
 // (also when a test fails or the runner exits), free loopback ports, and a
 // NUT STARTTLS client.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect, createServer, isIP, type AddressInfo, type Socket } from "node:net";
 import { checkServerIdentity, connect as tlsConnect, type PeerCertificate, type TLSSocket } from "node:tls";
 
@@ -112,6 +112,21 @@ export function nutGroupId(): number {
 /** root:nut, as upsd and upsmon need their files once they dropped to the nut user. */
 export function chownRootNut(path: string): void {
   chownSync(path, 0, nutGroupId());
+}
+
+/** A directory upsd/upsmon can read after dropping to nut: root:nut, 0750 unless told otherwise. */
+export function nutDir(path: string, mode = 0o750): string {
+  mkdirSync(path, { recursive: true });
+  chownRootNut(path);
+  chmodSync(path, mode);
+  return path;
+}
+
+/** A file upsd/upsmon can read after dropping to nut: root:nut 0640. */
+export function nutFile(path: string, data: string): void {
+  writeFileSync(path, data);
+  chownRootNut(path);
+  chmodSync(path, 0o640);
 }
 
 /** The indented `install ...` commands of an export's README, run from the export directory. */

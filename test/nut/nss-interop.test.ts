@@ -4,15 +4,16 @@
 // server from another CA or a wrong CERTHOST name is refused.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runNutca, runNutcaOk, tempDir } from "../helpers/cli.js";
 import {
-  chownRootNut,
   Daemon,
   freePort,
   liveForeignUpsmon,
   NUT,
+  nutDir,
+  nutFile,
   nutGate,
   prepareUpsmonPidDir,
   releaseUpsmonPidFile,
@@ -32,19 +33,6 @@ describe("NSS exports with Debian's upsd and upsmon", { skip: gate.skip }, () =>
   let caPem: string;
   let nutEnv: NodeJS.ProcessEnv;
   const daemons: Daemon[] = [];
-
-  /** A directory upsd/upsmon can read after dropping to nut: root:nut 0750. */
-  const nutDir = (path: string, mode = 0o750) => {
-    mkdirSync(path, { recursive: true });
-    chownRootNut(path);
-    chmodSync(path, mode);
-    return path;
-  };
-  const nutFile = (path: string, data: string) => {
-    writeFileSync(path, data);
-    chownRootNut(path);
-    chmodSync(path, 0o640);
-  };
 
   before(async () => {
     gate.check();

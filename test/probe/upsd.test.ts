@@ -4,7 +4,7 @@
 // and a server certificate from another CA fails verification.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exportBundle } from "../../src/cli/commands/export.js";
 import { probe } from "../../src/cli/commands/probe.js";
@@ -12,7 +12,7 @@ import { EXPORT_TARGETS } from "../../src/cli/export-targets.js";
 import type { ProbeReport } from "../../src/nut/probe-report.js";
 import { runNutca, tempDir } from "../helpers/cli.js";
 import { dataOf, makeStore, testContext } from "../inspect/support.js";
-import { chownRootNut, Daemon, freePort, NUT, nutGate, runReadmeInstall, sleep } from "../nut/daemons.js";
+import { Daemon, freePort, NUT, nutDir, nutFile, nutGate, runReadmeInstall, sleep } from "../nut/daemons.js";
 
 const gate = nutGate(["certutil", "pk12util"]);
 const UPS = "probeups";
@@ -23,18 +23,6 @@ describe("probe against Debian's upsd", { skip: gate.skip }, () => {
   let conf: string;
   let nutEnv: NodeJS.ProcessEnv;
   const daemons: Daemon[] = [];
-
-  const nutDir = (path: string, mode = 0o750) => {
-    mkdirSync(path, { recursive: true });
-    chownRootNut(path);
-    chmodSync(path, mode);
-    return path;
-  };
-  const nutFile = (path: string, data: string) => {
-    writeFileSync(path, data);
-    chownRootNut(path);
-    chmodSync(path, 0o640);
-  };
 
   /** An NSS upsd export of `store`, installed with its README's commands; returns its upsd.conf lines. */
   async function installedExport(store: string, name: string, options: Record<string, unknown>): Promise<string> {
