@@ -2,12 +2,12 @@
 // the real CLI in a child process, stores in temporary directories, openssl.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { after, type TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
+import { snapshotDir } from "../helpers/cli.js";
 
 /** dist/test/lifecycle/support.js -> bin/nutca.js */
 const BIN = fileURLToPath(new URL("../../../bin/nutca.js", import.meta.url));
@@ -59,23 +59,8 @@ export function makeStore(initArgs: readonly string[] = [], encrypted = false): 
   return { dir, store };
 }
 
-/** Every file and directory under `dir` with its hash and mode: equal snapshots, byte-for-byte equal trees. */
-export function snapshot(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (current: string) => {
-    for (const name of readdirSync(current).sort()) {
-      const path = join(current, name);
-      const stat = statSync(path);
-      const mode = (stat.mode & 0o7777).toString(8);
-      if (stat.isDirectory()) {
-        files.set(relative(dir, path) + "/", mode);
-        walk(path);
-      } else files.set(relative(dir, path), `${createHash("sha256").update(readFileSync(path)).digest("hex")} ${mode}`);
-    }
-  };
-  walk(dir);
-  return files;
-}
+/** The shared byte-for-byte tree snapshot, under the name these tests use. */
+export const snapshot = snapshotDir;
 
 /** A bad input: exit 2, one line on stderr naming the problem, nothing in the store changed. */
 export function assertRefused(store: string, args: readonly string[], pattern: RegExp): void {
