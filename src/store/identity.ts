@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { NutcaError } from "../errors.js";
 import type { Authority, Identity } from "../pki/identity.js";
-import type { CaStore } from "./store.js";
+import type { CaStore, Entry } from "./store.js";
 
 /** The CA side of every export: the root, and the intermediate (ca.crt.pem) of a store made with init --intermediate. */
 export function loadAuthority(store: CaStore): Authority {
@@ -15,6 +15,14 @@ export function loadAuthority(store: CaStore): Authority {
 
 /** The current certificate of a name, checked to be of the expected kind; for exports that need no key. */
 export function loadCertificate(store: CaStore, name: string, kind?: "server" | "client"): Omit<Identity, "keyPem"> {
+  return certificateOf(store, leafEntry(store, name, kind));
+}
+
+function leafEntry(
+  store: CaStore,
+  name: string,
+  kind: "server" | "client" | undefined,
+): Entry & { kind: "server" | "client" } {
   const entry = store.findEntry(name);
   if (entry.kind === "ca") {
     throw new NutcaError("USAGE", `"${name}" is the CA itself`, "name a server or client certificate (see nutca list)");
@@ -26,6 +34,10 @@ export function loadCertificate(store: CaStore, name: string, kind?: "server" | 
       `issue one with nutca issue ${kind} <name>`,
     );
   }
+  return entry as Entry & { kind: "server" | "client" };
+}
+
+function certificateOf(store: CaStore, entry: Entry & { kind: "server" | "client" }): Omit<Identity, "keyPem"> {
   return {
     name: entry.name,
     kind: entry.kind,
@@ -35,8 +47,7 @@ export function loadCertificate(store: CaStore, name: string, kind?: "server" | 
 
 /** The current certificate of a name with its key. */
 export function loadIdentity(store: CaStore, name: string, kind?: "server" | "client"): Identity {
-  const identity = loadCertificate(store, name, kind);
-  const entry = store.findEntry(name);
+  const entry = leafEntry(store, name, kind);
   if (!entry.files.key) {
     throw new NutcaError(
       "NOT_FOUND",
@@ -50,5 +61,5 @@ export function loadIdentity(store: CaStore, name: string, kind?: "server" | "cl
   } catch (error) {
     throw new NutcaError("STORE_CORRUPT", `cannot read the key of "${name}"`, "run nutca doctor", { cause: error });
   }
-  return { ...identity, keyPem };
+  return { ...certificateOf(store, entry), keyPem };
 }
