@@ -61,6 +61,10 @@ export async function issueBatch(options: IssueBatchOptions, context: Context): 
     } finally {
       progress.done();
     }
+  } else {
+    // Nothing left to issue, but a killed earlier run may have left a lock or a committed issuance in
+    // staging: taking the lock runs the same recovery every change does, so the re-run completes the store.
+    await store.change(`nutca issue --from ${options.from}`, () => undefined);
   }
 
   const human = [
