@@ -7,7 +7,7 @@
 import { isNutcaError, type Problem } from "../errors.js";
 import { parseKeyType } from "../pki/keys.js";
 import { parseDnsName, parseEntryName, parseIpAddress } from "../pki/names.js";
-import type { LeafKind } from "../pki/profiles.js";
+import type { LeafKind } from "../pki/leaf-certificate.js";
 import { parseNotAfter } from "../pki/validity.js";
 import { parseCsv } from "./csv.js";
 

@@ -12,6 +12,7 @@ import { certificateKeyFacts, keyFacts } from "../pki/describe.js";
 import { lintCertificate } from "../pki/lint.js";
 import { decryptPkcs8, isEncryptedPem } from "../pki/pkcs8.js";
 import { x509 } from "../pki/x509.js";
+import { readCaCertificate, readCertificate } from "../store/certificates.js";
 import { TEMP_PREFIX } from "../store/durable.js";
 import { foldEntries } from "../store/entries.js";
 import { encodeStagedPath, type CaStore, type Entry, type StoreMeta } from "../store/store.js";
@@ -47,7 +48,7 @@ export async function doctorStore(store: CaStore, options: StoreDoctorOptions): 
   const caCheck = new CheckBuilder("store.ca", "CA certificate sound and recorded");
   let ca: x509.X509Certificate | undefined;
   try {
-    ca = store.readCaCertificate();
+    ca = readCaCertificate(store);
     caCheck.addAll(lintCertificate(ca, { now: options.now }), store.layout.caCert);
     if (settings?.ca.intermediate !== true && !isSelfSigned(ca)) {
       caCheck.add(
@@ -82,7 +83,7 @@ function checkRoot(
 ): x509.X509Certificate | undefined {
   let root: x509.X509Certificate;
   try {
-    root = store.readCertificate(store.layout.rootCert);
+    root = readCertificate(store, store.layout.rootCert);
   } catch (error) {
     if (!isNutcaError(error)) throw error;
     check.add(
@@ -120,7 +121,7 @@ function sha256Hex(der: ArrayBuffer): string {
   return createHash("sha256").update(new Uint8Array(der)).digest("hex").toUpperCase();
 }
 
-function readCertificate(path: string): x509.X509Certificate | undefined {
+function readCertificateIfValid(path: string): x509.X509Certificate | undefined {
   try {
     return new x509.X509Certificate(readFileSync(path, "utf8"));
   } catch {
@@ -140,7 +141,7 @@ function certificates(store: CaStore, entries: readonly Entry[], ca: x509.X509Ce
         check.add("error", "missing-file", `${rel} (${describe(entry)}) is missing`, restoreFix(entry), path);
         continue;
       }
-      const certificate = readCertificate(path);
+      const certificate = readCertificateIfValid(path);
       if (!certificate) {
         check.add("error", "bad-certificate", `${rel} is not a certificate`, restoreFix(entry), path);
         continue;
@@ -203,7 +204,7 @@ function keyMatches(store: CaStore, entry: Entry, check: CheckBuilder): void {
     );
     return;
   }
-  const certificate = readCertificate(placed(store, entry, `by-serial/${entry.serial}.crt.pem`));
+  const certificate = readCertificateIfValid(placed(store, entry, `by-serial/${entry.serial}.crt.pem`));
   try {
     const key = keyFacts(createPrivateKey(readFileSync(path, "utf8")));
     if (certificate && key.spkiSha256 !== certificateKeyFacts(certificate).spkiSha256) {

@@ -1,7 +1,8 @@
 /**
  * A minimal DER walker for the few raw encodings the lint must see that the
  * parsing libraries normalise away: the exact time strings (UTCTime or
- * GeneralizedTime, fractions, `Z`) and the serial's content octets.
+ * GeneralizedTime, fractions, `Z`) and the serial's content octets; and the
+ * CA's subject, copied byte for byte into the issuer field of its leaves.
  */
 
 export interface Tlv {
@@ -44,6 +45,15 @@ export function children(content: Uint8Array): Tlv[] {
   return items;
 }
 
+/** One DER TLV: the tag, the definite length, then the contents. */
+export function encodeTlv(tag: number, ...contents: Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const length = contents.reduce((sum, part) => sum + part.length, 0);
+  const lengthBytes: number[] = [];
+  for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) lengthBytes.unshift(rest & 0xff);
+  const header = length < 0x80 ? [tag, length] : [tag, 0x80 | lengthBytes.length, ...lengthBytes];
+  return Buffer.concat([Uint8Array.from(header), ...contents]);
+}
+
 export function decodeOid(bytes: Uint8Array): string {
   const parts: number[] = [];
   let value = 0;
@@ -75,9 +85,12 @@ export interface RawCertificateFields {
   readonly serial: Uint8Array;
   readonly notBefore: RawTime | undefined;
   readonly notAfter: RawTime | undefined;
+  /** The subject Name and the SubjectPublicKeyInfo, tag and length included. */
+  readonly subject: Uint8Array;
+  readonly subjectPublicKeyInfo: Uint8Array;
 }
 
-/** The serial's content octets and the validity times, as encoded. */
+/** The serial's content octets, the validity times, the subject and the key, as encoded. */
 export function rawCertificateFields(der: Uint8Array): RawCertificateFields {
   const [tbs] = children(readTlv(der).content);
   if (!tbs) throw new Error("not a certificate");
@@ -86,10 +99,52 @@ export function rawCertificateFields(der: Uint8Array): RawCertificateFields {
   const start = explicit ? 1 : 0;
   const serial = fields[start];
   const validity = fields[start + 3];
-  if (serial?.tag !== TAG_INTEGER || validity?.tag !== TAG_SEQUENCE) throw new Error("not a certificate");
+  const subject = fields[start + 4];
+  const spki = fields[start + 5];
+  if (serial?.tag !== TAG_INTEGER || validity?.tag !== TAG_SEQUENCE || subject?.tag !== TAG_SEQUENCE || !spki) {
+    throw new Error("not a certificate");
+  }
   const [notBefore, notAfter] = children(validity.content);
   const version = explicit ? (explicit.content[explicit.content.length - 1] ?? 0) + 1 : 1;
-  return { version, serial: serial.content, notBefore: rawTime(notBefore), notAfter: rawTime(notAfter) };
+  return {
+    version,
+    serial: serial.content,
+    notBefore: rawTime(notBefore),
+    notAfter: rawTime(notAfter),
+    subject: subject.encoded,
+    subjectPublicKeyInfo: spki.encoded,
+  };
+}
+
+/** The extensions of a certificate: OID to the content of extnValue. */
+export function rawExtensions(der: Uint8Array): Map<string, Uint8Array> {
+  const [tbs] = children(readTlv(der).content);
+  const extensions = new Map<string, Uint8Array>();
+  const wrapper = children(tbs?.content ?? new Uint8Array()).find((field) => field.tag === 0xa3);
+  if (!wrapper) return extensions;
+  for (const extension of children(readTlv(wrapper.content).content)) {
+    const parts = children(extension.content);
+    const value = parts[parts.length - 1];
+    if (parts[0]?.tag === 0x06 && value?.tag === 0x04) extensions.set(decodeOid(parts[0].content), value.content);
+  }
+  return extensions;
+}
+
+/** The moment a UTCTime (years 1950-2049) or GeneralizedTime `...Z` stands for. */
+export function timeOf(time: RawTime): Date {
+  const text =
+    time.tag === TAG_UTC_TIME ? `${Number(time.text.slice(0, 2)) < 50 ? "20" : "19"}${time.text}` : time.text;
+  const match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.\d+)?Z$/.exec(text);
+  if (!match) throw new Error(`unsupported time "${time.text}"`);
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  return new Date(Date.UTC(year, month - 1, day, hour, minute, second));
 }
 
 /** thisUpdate and nextUpdate of a CRL, as encoded. */

@@ -1,6 +1,7 @@
-import { createPrivateKey, KeyObject } from "node:crypto";
+import { createPrivateKey, generateKeyPair as generateKeyObjects, generateKeyPairSync, KeyObject } from "node:crypto";
+import { promisify } from "node:util";
 import { NutcaError } from "../errors.js";
-import { engine } from "./x509.js";
+import { engine } from "./engine.js";
 
 /** Key types NUT's consumers all accept (NSS cannot load Ed25519). */
 export const KEY_TYPES = ["ec-p256", "ec-p384", "rsa-2048", "rsa-3072", "rsa-4096"] as const;
@@ -46,6 +47,19 @@ export async function generateKeyPair(type: KeyType, crypto: Crypto = engine): P
       }
     : algorithm;
   return crypto.subtle.generateKey(params, true, ["sign", "verify"]) as Promise<CryptoKeyPair>;
+}
+
+/** A new leaf key: its SubjectPublicKeyInfo and its unencrypted PKCS#8 PEM (the file the store keeps at 0600). */
+export async function generateLeafKey(type: KeyType): Promise<{ spki: Uint8Array; pkcs8Pem: string }> {
+  // EC generation takes microseconds (the synchronous call avoids a thread-pool round trip);
+  // RSA takes long enough that it must not block the event loop (the progress bar, signals).
+  const { publicKey, privateKey } = isRsa(type)
+    ? await promisify(generateKeyObjects)("rsa", { modulusLength: Number(type.slice(4)), publicExponent: 0x10001 })
+    : generateKeyPairSync("ec", { namedCurve: type === "ec-p256" ? "P-256" : "P-384" });
+  return {
+    spki: new Uint8Array(publicKey.export({ format: "der", type: "spki" })),
+    pkcs8Pem: (privateKey.export({ format: "pem", type: "pkcs8" }) as string).trimEnd(),
+  };
 }
 
 export async function exportPkcs8(key: CryptoKey, crypto: Crypto = engine): Promise<Uint8Array> {

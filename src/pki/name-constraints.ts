@@ -1,14 +1,7 @@
 import { AsnConvert } from "@peculiar/asn1-schema";
-import {
-  GeneralName,
-  GeneralSubtree,
-  GeneralSubtrees,
-  id_ce_nameConstraints,
-  NameConstraints,
-} from "@peculiar/asn1-x509";
+import { GeneralName, GeneralSubtree, GeneralSubtrees, NameConstraints } from "@peculiar/asn1-x509";
 import { NutcaError } from "../errors.js";
 import { inPrefix, ipToBytes, parseCidr, parseDnsName, type Cidr } from "./names.js";
-import { x509 } from "./x509.js";
 
 /** What a CA may sign: DNS suffixes and IP networks (RFC 5280 permittedSubtrees). */
 export interface Permitted {
@@ -29,21 +22,18 @@ export function hasConstraints(permitted: Permitted): boolean {
   return permitted.dns.length > 0 || permitted.ip.length > 0;
 }
 
-/** The critical nameConstraints extension for a CA certificate. */
-export function nameConstraintsExtension(permitted: Permitted): x509.Extension {
+/** The value of the critical nameConstraints extension of a CA certificate. */
+export function nameConstraintsValue(permitted: Permitted): ArrayBuffer {
   const subtrees = [
     ...permitted.dns.map((dNSName) => new GeneralSubtree({ base: new GeneralName({ dNSName }) })),
     ...permitted.ip.map((iPAddress) => new GeneralSubtree({ base: new GeneralName({ iPAddress }) })),
   ];
-  const value = AsnConvert.serialize(new NameConstraints({ permittedSubtrees: new GeneralSubtrees(subtrees) }));
-  return new x509.Extension(id_ce_nameConstraints, true, value);
+  return AsnConvert.serialize(new NameConstraints({ permittedSubtrees: new GeneralSubtrees(subtrees) }));
 }
 
-/** Reads the permitted subtrees back from a CA certificate. */
-export function permittedOf(certificate: x509.X509Certificate): Permitted {
-  const extension = certificate.getExtension(id_ce_nameConstraints);
-  if (!extension) return NO_CONSTRAINTS;
-  const constraints = AsnConvert.parse(extension.value, NameConstraints);
+/** The permitted subtrees of a nameConstraints extension value. */
+export function parseNameConstraints(value: ArrayBuffer | Uint8Array): Permitted {
+  const constraints = AsnConvert.parse(value instanceof ArrayBuffer ? value : new Uint8Array(value), NameConstraints);
   const dns: string[] = [];
   const ip: string[] = [];
   for (const subtree of constraints.permittedSubtrees ?? []) {

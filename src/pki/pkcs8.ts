@@ -9,7 +9,7 @@ import { AsnConvert } from "@peculiar/asn1-schema";
 import { EncryptedData, EncryptedPrivateKeyInfo } from "@peculiar/asn1-pkcs8";
 import { NutcaError } from "../errors.js";
 import { pbes2Encrypt } from "./pbes2.js";
-import { x509 } from "./x509.js";
+import { pemEncode } from "./pem.js";
 
 export const PBKDF2_ITERATIONS = 600_000;
 
@@ -23,7 +23,7 @@ export async function encryptPkcs8(
     encryptionAlgorithm: algorithm,
     encryptedData: new EncryptedData(toArrayBuffer(data)),
   });
-  return x509.PemConverter.encode(AsnConvert.serialize(info), "ENCRYPTED PRIVATE KEY");
+  return pemEncode(AsnConvert.serialize(info), "ENCRYPTED PRIVATE KEY");
 }
 
 export function isEncryptedPem(pem: string): boolean {
@@ -54,7 +54,7 @@ export function decryptPkcs8(pem: string, passphrase: string | undefined, what =
 }
 
 export function pkcs8ToPem(pkcs8: Uint8Array): string {
-  return x509.PemConverter.encode(toArrayBuffer(pkcs8), "PRIVATE KEY");
+  return pemEncode(pkcs8, "PRIVATE KEY");
 }
 
 function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {

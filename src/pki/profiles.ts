@@ -1,14 +1,14 @@
 /**
- * The certificate profiles of design.md: a CA that signs leaves, and server and
- * client leaves for upsd, upsmon, stunnel and the shims.
+ * The CA profiles of design.md: a root that signs leaves or an intermediate,
+ * and the intermediate. Leaves are made in leaf-certificate.ts.
  */
-import { isRsa, signingAlgorithm, type KeyType } from "./keys.js";
-import { hasConstraints, nameConstraintsExtension, type Permitted } from "./name-constraints.js";
+import { id_ce_nameConstraints } from "@peculiar/asn1-x509";
+import { signingAlgorithm, type KeyType } from "./keys.js";
+import { hasConstraints, nameConstraintsValue, type Permitted } from "./name-constraints.js";
 import { randomSerial } from "./serial.js";
 import { assertNotAfterWithin, notBeforeFor } from "./validity.js";
+import type { CertificateFacts } from "./leaf-certificate.js";
 import { engine, x509 } from "./x509.js";
-
-export type LeafKind = "server" | "client";
 
 export interface CaRequest {
   readonly commonName: string;
@@ -21,19 +21,6 @@ export interface CaRequest {
   readonly pathLength: number;
   readonly now: Date;
   readonly serial?: string;
-}
-
-export interface LeafRequest {
-  readonly kind: LeafKind;
-  readonly commonName: string;
-  readonly organization?: string | undefined;
-  readonly dns: readonly string[];
-  readonly ip: readonly string[];
-  readonly keyType: KeyType;
-  readonly publicKey: CryptoKey;
-  readonly notAfter: Date;
-  readonly serial: string;
-  readonly now: Date;
 }
 
 export interface Issuer {
@@ -103,45 +90,6 @@ export async function createIntermediateCertificate(
   );
 }
 
-/** Signs a server or client certificate; its notAfter must not pass the issuer's. */
-export async function issueLeafCertificate(
-  request: LeafRequest,
-  issuer: Issuer,
-  crypto: Crypto = engine,
-): Promise<x509.X509Certificate> {
-  assertNotAfterWithin(request.notAfter, issuer.certificate.notAfter);
-  const usage = isRsa(request.keyType)
-    ? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment
-    : x509.KeyUsageFlags.digitalSignature;
-  const extendedUsage = request.kind === "server" ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth;
-  const extensions: x509.Extension[] = [
-    new x509.BasicConstraintsExtension(false, undefined, true),
-    new x509.KeyUsagesExtension(usage, true),
-    new x509.ExtendedKeyUsageExtension([extendedUsage], false),
-    await x509.SubjectKeyIdentifierExtension.create(request.publicKey, false, crypto),
-    await x509.AuthorityKeyIdentifierExtension.create(issuer.certificate.publicKey, false, crypto),
-  ];
-  const sans = [
-    ...request.dns.map((value) => ({ type: "dns" as const, value })),
-    ...request.ip.map((value) => ({ type: "ip" as const, value })),
-  ];
-  if (sans.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(sans, false));
-  return x509.X509CertificateGenerator.create(
-    {
-      serialNumber: request.serial,
-      subject: distinguishedName(request.commonName, request.organization),
-      issuer: issuer.certificate.subjectName,
-      notBefore: notBeforeFor(request.now),
-      notAfter: request.notAfter,
-      publicKey: request.publicKey,
-      signingKey: issuer.privateKey,
-      signingAlgorithm: signingAlgorithm(issuer.keyType),
-      extensions,
-    },
-    crypto,
-  );
-}
-
 /** The SANs of a certificate, split by type. */
 export function subjectAltNames(certificate: x509.X509Certificate): { dns: string[]; ip: string[] } {
   const extension = certificate.getExtension(x509.SubjectAlternativeNameExtension);
@@ -152,4 +100,21 @@ export function subjectAltNames(certificate: x509.X509Certificate): { dns: strin
     if (name.type === "ip") ip.push(name.value);
   }
   return { dns, ip };
+}
+
+function nameConstraintsExtension(permitted: Permitted): x509.Extension {
+  return new x509.Extension(id_ce_nameConstraints, true, nameConstraintsValue(permitted));
+}
+
+/** What a ledger record says of a certificate made with @peculiar/x509 (a CA's). */
+export async function certificateFacts(certificate: x509.X509Certificate): Promise<CertificateFacts> {
+  const thumbprint = await certificate.getThumbprint("SHA-256");
+  return {
+    serial: certificate.serialNumber.toUpperCase(),
+    subject: certificate.subject,
+    ...subjectAltNames(certificate),
+    notBefore: certificate.notBefore,
+    notAfter: certificate.notAfter,
+    sha256: Buffer.from(thumbprint).toString("hex").toUpperCase(),
+  };
 }

@@ -12,17 +12,21 @@ export async function importPublicKey(
   spki: Uint8Array,
   crypto: Crypto = engine,
 ): Promise<{ publicKey: CryptoKey; keyType: KeyType }> {
-  let keyType: KeyType;
+  const keyType = publicKeyType(spki);
+  const publicKey = await crypto.subtle.importKey("spki", new Uint8Array(spki), keyAlgorithm(keyType), true, [
+    "verify",
+  ]);
+  return { publicKey, keyType };
+}
+
+/** The type of a SubjectPublicKeyInfo's key, when it is one nutca issues for. */
+export function publicKeyType(spki: Uint8Array): KeyType {
   try {
-    keyType = keyTypeOfKeyObject(createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" }));
+    return keyTypeOfKeyObject(createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" }));
   } catch (error) {
     if (error instanceof NutcaError) throw error;
     throw new NutcaError("BAD_CSR", "the public key cannot be read", "make a new request with an EC or RSA key", {
       cause: error,
     });
   }
-  const publicKey = await crypto.subtle.importKey("spki", new Uint8Array(spki), keyAlgorithm(keyType), true, [
-    "verify",
-  ]);
-  return { publicKey, keyType };
 }

@@ -6,7 +6,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { NutcaError } from "../errors.js";
-import { createCrl, crlToPem, type Revocation, type RevocationReason } from "../pki/crl.js";
+import { createCrl, crlToPem, type Revocation } from "../pki/crl.js";
+import type { RevocationReason } from "../pki/revocation-reasons.js";
 import type { Issuer } from "../pki/profiles.js";
 import { parseNotAfter, wholeSeconds } from "../pki/validity.js";
 import { x509 } from "../pki/x509.js";

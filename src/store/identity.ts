@@ -3,14 +3,15 @@ import { join } from "node:path";
 import { NutcaError } from "../errors.js";
 import type { Authority, Identity } from "../pki/identity.js";
 import type { CaStore, Entry } from "./store.js";
+import { readCaCertificate, readCertificate } from "./certificates.js";
 
 /** The CA side of every export: the root, and the intermediate (ca.crt.pem) of a store made with init --intermediate. */
 export function loadAuthority(store: CaStore): Authority {
   const meta = store.readMeta();
   if (meta.ca.intermediate === true) {
-    return { root: store.readCertificate(store.layout.rootCert), intermediates: [store.readCaCertificate()] };
+    return { root: readCertificate(store, store.layout.rootCert), intermediates: [readCaCertificate(store)] };
   }
-  return { root: store.readCaCertificate(), intermediates: [] };
+  return { root: readCaCertificate(store), intermediates: [] };
 }
 
 /** The current certificate of a name, checked to be of the expected kind; for exports that need no key. */
@@ -41,7 +42,7 @@ function certificateOf(store: CaStore, entry: Entry & { kind: "server" | "client
   return {
     name: entry.name,
     kind: entry.kind,
-    certificate: store.readCertificate(store.layout.serialCert(entry.serial)),
+    certificate: readCertificate(store, store.layout.serialCert(entry.serial)),
   };
 }
 

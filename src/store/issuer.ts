@@ -1,13 +1,13 @@
 import { importPrivateKey, parseKeyType } from "../pki/keys.js";
-import { decryptPkcs8, isEncryptedPem } from "../pki/pkcs8.js";
 import type { Issuer } from "../pki/profiles.js";
+import { readCaCertificate } from "./certificates.js";
+import { readCaKey } from "./signer.js";
 import type { CaStore } from "./store.js";
 
-/** The store's CA, ready to sign. The passphrase is asked for only when the key is encrypted. */
+/** The store's CA as @peculiar/x509 signs with it (CRLs). Leaves are signed with loadSigner. */
 export async function loadIssuer(store: CaStore, passphrase: () => Promise<string>): Promise<Issuer> {
   const meta = store.readMeta();
-  const certificate = store.readCaCertificate();
-  const pem = store.readCaKeyPem();
-  const pkcs8 = decryptPkcs8(pem, isEncryptedPem(pem) ? await passphrase() : undefined);
-  return { certificate, privateKey: await importPrivateKey(pkcs8), keyType: parseKeyType(meta.ca.keyType) };
+  const certificate = readCaCertificate(store);
+  const privateKey = await importPrivateKey(await readCaKey(store, passphrase));
+  return { certificate, privateKey, keyType: parseKeyType(meta.ca.keyType) };
 }

@@ -4,7 +4,7 @@
  * CRL was regenerated on its own). The ledger numbers the CRLs, so the
  * crlNumber only ever grows.
  */
-import { isRevocationReason, type RevocationReason } from "../pki/crl.js";
+import { isRevocationReason, type RevocationReason } from "../pki/revocation-reasons.js";
 import type { LedgerRecord } from "./ledger.js";
 
 /** One CRL as issued: its number, validity, and the --next-update it was asked for (absent: the default). */

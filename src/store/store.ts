@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, chmodSync } from "node:fs";
 import { join, relative } from "node:path";
 import { NutcaError } from "../errors.js";
-import { x509 } from "../pki/x509.js";
+import { pemDecode } from "../pki/pem.js";
 import { ensureDirectory, moveDurable, writeFileDurable, fsyncDirectory, TEMP_PREFIX } from "./durable.js";
 import { StoreLayout } from "./layout.js";
 import { foldEntries } from "./entries.js";
@@ -93,11 +93,8 @@ export class CaStore {
     return meta;
   }
 
-  readCaCertificate(): x509.X509Certificate {
-    return this.readCertificate(this.layout.caCert);
-  }
-
-  readCertificate(path: string): x509.X509Certificate {
+  /** The DER of a certificate file; store/certificates.ts parses it with @peculiar/x509 where that is needed. */
+  readCertificateDer(path: string): Uint8Array<ArrayBuffer> {
     let pem: string;
     try {
       pem = readFileSync(path, "utf8");
@@ -106,13 +103,9 @@ export class CaStore {
         cause: error,
       });
     }
-    try {
-      return new x509.X509Certificate(pem);
-    } catch (error) {
-      throw new NutcaError("STORE_CORRUPT", `${path} is not a valid certificate`, "restore it from a backup", {
-        cause: error,
-      });
-    }
+    const der = pemDecode(pem, "CERTIFICATE");
+    if (!der) throw notACertificate(path);
+    return der;
   }
 
   readCaKeyPem(): string {
@@ -312,4 +305,8 @@ function removeTempFiles(root: string): void {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) continue;
     for (const name of readdirSync(dir)) if (name.startsWith(TEMP_PREFIX)) rmSync(join(dir, name), { force: true });
   }
+}
+
+export function notACertificate(path: string, cause?: unknown): NutcaError {
+  return new NutcaError("STORE_CORRUPT", `${path} is not a valid certificate`, "restore it from a backup", { cause });
 }

@@ -3,11 +3,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { timeEncodingProblem, TAG_GENERALIZED_TIME, TAG_UTC_TIME } from "../../src/pki/der.js";
 import { lintCertificate } from "../../src/pki/lint.js";
-import { issueLeafCertificate } from "../../src/pki/profiles.js";
 import { generateKeyPair } from "../../src/pki/keys.js";
 import { randomSerial } from "../../src/pki/serial.js";
 import { NEVER } from "../../src/pki/validity.js";
 import { x509 } from "../../src/pki/x509.js";
+import { signTestLeaf } from "../helpers/leaf.js";
 import { ECDSA_SHA256, makeCa, makeCertificate, makeEd25519 } from "./fixtures.js";
 
 const NOW = new Date();
@@ -16,19 +16,8 @@ const codes = (findings: { code: string }[]) => findings.map((finding) => findin
 test("what nutca issues lints clean: the CA and a server leaf", async () => {
   const ca = await makeCa();
   assert.deepEqual(lintCertificate(ca.certificate, { now: NOW }), []);
-  const keys = await generateKeyPair("ec-p256");
-  const leaf = await issueLeafCertificate(
-    {
-      kind: "server",
-      commonName: "ups1.example.net",
-      dns: ["ups1.example.net"],
-      ip: ["192.0.2.10"],
-      keyType: "ec-p256",
-      publicKey: keys.publicKey,
-      notAfter: NEVER,
-      serial: randomSerial(),
-      now: NOW,
-    },
+  const { certificate: leaf } = await signTestLeaf(
+    { kind: "server", commonName: "ups1.example.net", dns: ["ups1.example.net"], ip: ["192.0.2.10"], now: NOW },
     ca,
   );
   assert.deepEqual(lintCertificate(leaf, { now: NOW, issuer: ca.certificate }), []);

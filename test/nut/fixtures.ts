@@ -1,8 +1,7 @@
 // In-memory CAs and leaves for the unit tests of the upsd and upsmon bundles.
-import { exportPkcs8, generateKeyPair } from "../../src/pki/keys.js";
-import { pkcs8ToPem } from "../../src/pki/pkcs8.js";
-import { createCaCertificate, issueLeafCertificate, type Issuer } from "../../src/pki/profiles.js";
-import { randomSerial } from "../../src/pki/serial.js";
+import { generateKeyPair } from "../../src/pki/keys.js";
+import { createCaCertificate, type Issuer } from "../../src/pki/profiles.js";
+import { signTestLeaf } from "../helpers/leaf.js";
 import { NEVER } from "../../src/pki/validity.js";
 import type { Authority, Identity } from "../../src/pki/identity.js";
 
@@ -38,21 +37,10 @@ export async function makeLeaf(
   name: string,
   names: { dns?: string[]; ip?: string[] } = {},
 ): Promise<Identity> {
-  const keys = await generateKeyPair("ec-p256");
   const dns = names.dns ?? (kind === "server" ? [`${name}.example.net`] : []);
-  const certificate = await issueLeafCertificate(
-    {
-      kind,
-      commonName: dns[0] ?? name,
-      dns,
-      ip: names.ip ?? [],
-      keyType: "ec-p256",
-      publicKey: keys.publicKey,
-      notAfter: NEVER,
-      serial: randomSerial(),
-      now: new Date(),
-    },
+  const { certificate, keyPem } = await signTestLeaf(
+    { kind, commonName: dns[0] ?? name, dns, ip: names.ip ?? [] },
     ca.issuer,
   );
-  return { name, kind, certificate, keyPem: pkcs8ToPem(await exportPkcs8(keys.privateKey)) };
+  return { name, kind, certificate, keyPem };
 }

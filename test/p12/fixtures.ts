@@ -1,9 +1,8 @@
 // In-memory certificates for the PKCS#12 unit tests: a root, a second CA
 // standing in for an intermediate, and a server leaf signed by the root.
-import { exportPkcs8, generateKeyPair, type KeyType } from "../../src/pki/keys.js";
-import { pkcs8ToPem } from "../../src/pki/pkcs8.js";
-import { createCaCertificate, issueLeafCertificate } from "../../src/pki/profiles.js";
-import { randomSerial } from "../../src/pki/serial.js";
+import { generateKeyPair, type KeyType } from "../../src/pki/keys.js";
+import { createCaCertificate } from "../../src/pki/profiles.js";
+import { signTestLeaf } from "../helpers/leaf.js";
 import { NEVER } from "../../src/pki/validity.js";
 import type { Authority, Identity } from "../../src/pki/identity.js";
 
@@ -34,24 +33,16 @@ export async function makeFixture(keyType: KeyType = "ec-p256", name = "ups1"): 
   const now = new Date();
   const root = await ca("Test root CA", keyType, now);
   const intermediate = await ca("Test intermediate CA", keyType, now);
-  const keys = await generateKeyPair(keyType);
-  const leaf = await issueLeafCertificate(
-    {
-      kind: "server",
-      commonName: `${name}.example.net`,
-      dns: [`${name}.example.net`],
-      ip: [],
-      keyType,
-      publicKey: keys.publicKey,
-      notAfter: NEVER,
-      serial: randomSerial(),
-      now,
-    },
+  const {
+    certificate: leaf,
+    keyPem,
+    keyPkcs8,
+  } = await signTestLeaf(
+    { kind: "server", commonName: `${name}.example.net`, dns: [`${name}.example.net`], keyType, now },
     { certificate: root.certificate, privateKey: root.keys.privateKey, keyType },
   );
-  const keyPkcs8 = await exportPkcs8(keys.privateKey);
   return {
-    identity: { name, kind: "server", certificate: leaf, keyPem: pkcs8ToPem(keyPkcs8) },
+    identity: { name, kind: "server", certificate: leaf, keyPem },
     authority: { root: root.certificate, intermediates: [intermediate.certificate] },
     keyPkcs8,
     certificate: new Uint8Array(leaf.rawData),

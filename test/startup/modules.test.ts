@@ -76,14 +76,21 @@ for (const flag of ["--version", "--help"]) {
 }
 
 test("the check sees @peculiar/x509 when a command does load it", () => {
-  // list on a store with no CA: store.js (and with it @peculiar/x509) is loaded, then NO_CA.
+  // inspect imports it up front; the missing file is reported after that.
+  const heavy = heavyIn(loadedBy(["inspect", "/nonexistent/nutca-startup.pem"]));
+  assert.ok(heavy.includes("@peculiar/x509"), `expected @peculiar/x509 among ${heavy.join(", ")}`);
+});
+
+test("issuing a certificate loads the ASN.1 schemas but not @peculiar/x509, pkijs or a prompt library", () => {
+  // On a store with no CA, the issue command's whole module graph is loaded before NO_CA is reported.
   const empty = mkdtempSync(join(tmpdir(), "nutca-startup-store-"));
   try {
-    const heavy = heavyIn(loadedBy(["--store", empty, "list"]));
-    assert.ok(
-      heavy.some((name) => name.startsWith("@peculiar/")),
-      `expected @peculiar/x509 among ${heavy.join(", ")}`,
+    const heavy = heavyIn(loadedBy(["--store", empty, "issue", "client", "ups1"]));
+    assert.ok(heavy.includes("@peculiar/asn1-x509"), `expected @peculiar/asn1-x509 among ${heavy.join(", ")}`);
+    const unwanted = heavy.filter((name) =>
+      /^(@peculiar\/x509|pkijs|reflect-metadata|tsyringe|inquirer|@inquirer)/.test(name),
     );
+    assert.deepEqual(unwanted, []);
   } finally {
     rmSync(empty, { recursive: true, force: true });
   }

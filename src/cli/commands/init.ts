@@ -1,11 +1,12 @@
 import { existsSync, readdirSync } from "node:fs";
 import { NutcaError } from "../../errors.js";
-import { DEFAULT_KEY_TYPE, exportPkcs8, generateKeyPair, parseKeyType } from "../../pki/keys.js";
+import { DEFAULT_KEY_TYPE, exportPkcs8, generateKeyPair, parseKeyType, type KeyType } from "../../pki/keys.js";
 import { parsePermitted } from "../../pki/name-constraints.js";
 import { checkCommonName } from "../../pki/names.js";
 import { encryptPkcs8, pkcs8ToPem } from "../../pki/pkcs8.js";
-import { createCaCertificate, createIntermediateCertificate } from "../../pki/profiles.js";
+import { certificateFacts, createCaCertificate, createIntermediateCertificate } from "../../pki/profiles.js";
 import { describeNotAfter, parseNotAfter } from "../../pki/validity.js";
+import type { x509 } from "../../pki/x509.js";
 import { CaStore, STORE_FORMAT, type StoreMeta } from "../../store/store.js";
 import type { CommandResult, Context } from "../context.js";
 import { newPassphrase } from "../passphrase.js";
@@ -94,14 +95,7 @@ export async function init(options: InitOptions, context: Context): Promise<Comm
   };
 
   if (intermediateName === undefined) {
-    const record = await issueRecord({
-      certificate: rootCertificate,
-      name: "ca",
-      kind: "ca",
-      keyType,
-      files: { cert: "ca.crt.pem", key: "private/ca.key.pem" },
-      now: context.now,
-    });
+    const record = await caRecord(rootCertificate, "ca", keyType, context.now);
     const keyPem = await protect(keys.privateKey);
     await store.initialize(meta, record, { caCert: rootCertificate.toString("pem") + "\n", caKey: keyPem });
     const data = { store: store.root, ...record, encrypted: meta.ca.encrypted, permitted };
@@ -132,22 +126,8 @@ export async function init(options: InitOptions, context: Context): Promise<Comm
     },
     { certificate: rootCertificate, privateKey: keys.privateKey, keyType },
   );
-  const rootRecord = await issueRecord({
-    certificate: rootCertificate,
-    name: "root",
-    kind: "ca",
-    keyType,
-    files: { cert: "root.crt.pem", key: "private/root.key.pem" },
-    now: context.now,
-  });
-  const record = await issueRecord({
-    certificate: intermediate,
-    name: "ca",
-    kind: "ca",
-    keyType,
-    files: { cert: "ca.crt.pem", key: "private/ca.key.pem" },
-    now: context.now,
-  });
+  const rootRecord = await caRecord(rootCertificate, "root", keyType, context.now);
+  const record = await caRecord(intermediate, "ca", keyType, context.now);
   await store.initialize(meta, [rootRecord, record], {
     caCert: intermediate.toString("pem") + "\n",
     caKey: await protect(issuingKeys.privateKey),
@@ -210,4 +190,10 @@ function assertUsableDirectory(root: string): void {
       "pass --store with a new or empty directory",
     );
   }
+}
+
+/** The ledger record of a CA certificate: ca.crt.pem (the CA that signs leaves) or root.crt.pem above it. */
+async function caRecord(certificate: x509.X509Certificate, name: "ca" | "root", keyType: KeyType, now: Date) {
+  const files = { cert: `${name}.crt.pem`, key: `private/${name}.key.pem` };
+  return issueRecord({ certificate: await certificateFacts(certificate), name, kind: "ca", keyType, files, now });
 }

@@ -5,7 +5,7 @@
  */
 import type { KeyObject } from "node:crypto";
 import { issuedBy, isCa, orderBreak, sameCertificate } from "../../pki/chain.js";
-import { REVOCATION_REASONS } from "../../pki/crl.js";
+import { REVOCATION_REASONS } from "../../pki/revocation-reasons.js";
 import {
   certificateFacts,
   certificateKeyFacts,

@@ -14,6 +14,7 @@ import type { CommandResult, Context } from "../context.js";
 import { readPassphraseFile } from "../passphrase.js";
 import { findingsBlock } from "./findings-text.js";
 import { inspectItems, type InspectItem, type Labelled, type StoreView } from "./inspect-report.js";
+import { readCaCertificate, readCertificate } from "../../store/certificates.js";
 
 const MAX_BYTES = 16 * 1024 * 1024;
 
@@ -106,8 +107,8 @@ function storeView(context: Context): StoreView | undefined {
   if (!store.hasCa()) return undefined;
   try {
     const meta = store.readMeta();
-    const ca = store.readCaCertificate();
-    const rootCa = meta.ca.intermediate === true ? store.readCertificate(store.layout.rootCert) : undefined;
+    const ca = readCaCertificate(store);
+    const rootCa = meta.ca.intermediate === true ? readCertificate(store, store.layout.rootCert) : undefined;
     const entries = store.entries(context.now);
     const keyOwners = new Map<string, string>();
     for (const name of safeList(store.layout.issuedDir)) {

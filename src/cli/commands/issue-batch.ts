@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { isNutcaError, NutcaError, type Problem } from "../../errors.js";
-import { loadIssuer } from "../../store/issuer.js";
+import { loadSigner } from "../../store/signer.js";
 import type { IssueRecord } from "../../store/ledger.js";
 import { CaStore } from "../../store/store.js";
 import type { CommandResult, Context } from "../context.js";
@@ -44,12 +44,12 @@ export async function issueBatch(options: IssueBatchOptions, context: Context): 
   const todo = leaves.filter((leaf) => keep(leaf.name, current));
   let issued: IssueRecord[] = [];
   if (todo.length > 0) {
-    const issuer = await loadIssuer(store, () => existingPassphrase(options, context));
+    const signer = await loadSigner(store, () => existingPassphrase(options, context));
     const progress = progressBar(todo.length * 2, Boolean(process.stderr.isTTY) && !context.json);
     try {
       const signed: SignedLeaf[] = [];
       for (const leaf of todo) {
-        signed.push(await signLeaf(leaf, issuer, setting));
+        signed.push(await signLeaf(leaf, signer, setting));
         progress.step(`signed ${leaf.name}`);
       }
       issued = await store.commitIssuances(

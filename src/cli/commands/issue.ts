@@ -1,15 +1,14 @@
 import { NutcaError } from "../../errors.js";
-import { exportPkcs8, generateKeyPair, parseKeyType, type KeyType } from "../../pki/keys.js";
-import { assertPermitted, constrainedNames, permittedOf } from "../../pki/name-constraints.js";
+import type { CaFacts } from "../../pki/ca-facts.js";
+import { generateLeafKey, parseKeyType, type KeyType } from "../../pki/keys.js";
+import { createLeafCertificate, type LeafKind, type LeafSigner } from "../../pki/leaf-certificate.js";
+import { assertPermitted, constrainedNames } from "../../pki/name-constraints.js";
 import { checkCommonName, parseDnsName, parseEntryName, parseIpAddress } from "../../pki/names.js";
-import { pkcs8ToPem } from "../../pki/pkcs8.js";
-import { issueLeafCertificate, type Issuer, type LeafKind } from "../../pki/profiles.js";
 import { randomSerial } from "../../pki/serial.js";
-import type { x509 } from "../../pki/x509.js";
 import { assertNotAfterWithin, describeNotAfter, parseNotAfter } from "../../pki/validity.js";
-import { loadIssuer } from "../../store/issuer.js";
 import type { IssueRecord } from "../../store/ledger.js";
 import { issueRecord } from "../../store/record.js";
+import { loadSigner, readCa } from "../../store/signer.js";
 import { CaStore, type Entry, type StoreFile, type StoreMeta } from "../../store/store.js";
 import type { CommandResult, Context } from "../context.js";
 import { existingPassphrase } from "../passphrase.js";
@@ -36,12 +35,12 @@ export interface PreparedLeaf {
 /** What a leaf is checked against: read once per command, shared by every leaf of a batch. */
 export interface IssueSetting {
   readonly meta: StoreMeta;
-  readonly ca: x509.X509Certificate;
+  readonly ca: CaFacts;
   readonly now: Date;
 }
 
 export function issueSetting(store: CaStore, now: Date): IssueSetting {
-  return { meta: store.readMeta(), ca: store.readCaCertificate(), now };
+  return { meta: store.readMeta(), ca: readCa(store), now };
 }
 
 /** Validates one leaf's names, key type and expiry against the CA (the pure half of an issuance). */
@@ -64,7 +63,7 @@ export function prepareLeaf(
   const { meta, ca, now } = setting;
   const keyType = parseKeyType(options.key ?? meta.ca.keyType);
   const notAfter = leafNotAfter(options.notAfter, meta.defaults.leafNotAfter, ca.notAfter, now);
-  assertPermitted(constrainedNames({ dns, ip, commonName }), permittedOf(ca));
+  assertPermitted(constrainedNames({ dns, ip, commonName }), ca.permitted);
   return { kind, name, dns, ip, commonName, keyType, notAfter };
 }
 
@@ -75,11 +74,10 @@ export interface SignedLeaf {
 }
 
 /** Makes the key pair and the certificate (the signing half of an issuance); writes nothing. */
-export async function signLeaf(leaf: PreparedLeaf, issuer: Issuer, setting: IssueSetting): Promise<SignedLeaf> {
+export async function signLeaf(leaf: PreparedLeaf, signer: LeafSigner, setting: IssueSetting): Promise<SignedLeaf> {
   const { kind, name, keyType } = leaf;
-  const now = setting.now;
-  const keys = await generateKeyPair(keyType);
-  const certificate = await issueLeafCertificate(
+  const key = await generateLeafKey(keyType);
+  const certificate = createLeafCertificate(
     {
       kind,
       commonName: leaf.commonName,
@@ -87,22 +85,22 @@ export async function signLeaf(leaf: PreparedLeaf, issuer: Issuer, setting: Issu
       dns: leaf.dns,
       ip: leaf.ip,
       keyType,
-      publicKey: keys.publicKey,
+      publicKey: key.spki,
       notAfter: leaf.notAfter,
       serial: randomSerial(),
-      now,
+      now: setting.now,
     },
-    issuer,
+    signer,
   );
   const files = { cert: `issued/${name}.crt.pem`, key: `private/${name}.key.pem` };
-  const record = await issueRecord({ certificate, name, kind, keyType, files, now });
-  const certPem = certificate.toString("pem") + "\n";
+  const record = issueRecord({ certificate, name, kind, keyType, files, now: setting.now });
+  const certPem = certificate.pem + "\n";
   return {
     record,
     files: [
       { path: `by-serial/${record.serial}.crt.pem`, data: certPem },
       { path: files.cert, data: certPem },
-      { path: files.key, data: pkcs8ToPem(await exportPkcs8(keys.privateKey)) },
+      { path: files.key, data: key.pkcs8Pem },
     ],
   };
 }
@@ -119,8 +117,8 @@ export async function issue(
   const { name, dns, ip, notAfter } = leaf;
   assertNameFree(name, store.entries(context.now));
 
-  const issuer = await loadIssuer(store, () => existingPassphrase(options, context));
-  const { record, files } = await signLeaf(leaf, issuer, setting);
+  const signer = await loadSigner(store, () => existingPassphrase(options, context));
+  const { record, files } = await signLeaf(leaf, signer, setting);
   await store.commitIssuance(record, files, (entries) => assertNameFree(name, entries));
 
   const human = [

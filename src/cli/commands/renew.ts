@@ -2,12 +2,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { NutcaError } from "../../errors.js";
 import { parseWindow } from "../../pki/expiring.js";
-import { exportPkcs8, generateKeyPair, parseKeyType, type KeyType } from "../../pki/keys.js";
-import { assertPermitted, permittedOf } from "../../pki/name-constraints.js";
-import { pkcs8ToPem } from "../../pki/pkcs8.js";
-import { issueLeafCertificate, type Issuer } from "../../pki/profiles.js";
+import { generateLeafKey, parseKeyType, type KeyType } from "../../pki/keys.js";
+import { createLeafCertificate, type LeafSigner } from "../../pki/leaf-certificate.js";
+import { assertPermitted } from "../../pki/name-constraints.js";
 import { randomSerial } from "../../pki/serial.js";
-import { importPublicKey } from "../../pki/spki.js";
+import { publicKeyType } from "../../pki/spki.js";
 import {
   assertNotAfterWithin,
   describeNotAfter,
@@ -18,13 +17,14 @@ import {
 } from "../../pki/validity.js";
 import type { x509 } from "../../pki/x509.js";
 import { currentEntries } from "../../store/entries.js";
-import { loadIssuer } from "../../store/issuer.js";
 import type { IssueRecord } from "../../store/ledger.js";
 import { issueRecord } from "../../store/record.js";
+import { loadSigner, readCa } from "../../store/signer.js";
 import { CaStore, type Entry, type StoreFile } from "../../store/store.js";
 import type { CommandResult, Context } from "../context.js";
 import { existingPassphrase } from "../passphrase.js";
 import { reexportLines } from "./reexport.js";
+import { readCertificate } from "../../store/certificates.js";
 
 export interface RenewOptions {
   rekey?: boolean | undefined;
@@ -50,7 +50,7 @@ export async function renew(name: string | undefined, options: RenewOptions, con
   }
   const store = new CaStore(context.storeDir);
   store.readMeta();
-  const ca = store.readCaCertificate();
+  const ca = readCa(store);
   const plan: Plan = {
     rekey: options.rekey === true,
     keyType: options.key === undefined ? undefined : parseKeyType(options.key),
@@ -73,9 +73,9 @@ export async function renew(name: string | undefined, options: RenewOptions, con
       human: `Nothing expires within ${options.expiring}: nothing renewed.`,
     };
   }
-  const issuer = await loadIssuer(store, () => existingPassphrase(options, context));
+  const signer = await loadSigner(store, () => existingPassphrase(options, context));
   const renewed: IssueRecord[] = [];
-  for (const entry of targets) renewed.push(await renewOne(store, issuer, entry, plan, context.now));
+  for (const entry of targets) renewed.push(await renewOne(store, signer, entry, plan, context.now));
 
   const human = renewed.flatMap((record, i) => describe(store, targets[i]!, record, plan.rekey));
   return { data: { renewed }, human: human.join("\n").trimEnd() };
@@ -110,25 +110,26 @@ function renewable(store: CaStore, name: string, plan: Plan): Entry {
   return entry;
 }
 
-async function renewOne(store: CaStore, issuer: Issuer, entry: Entry, plan: Plan, now: Date): Promise<IssueRecord> {
-  const old = store.readCertificate(store.layout.serialCert(entry.serial));
+async function renewOne(store: CaStore, signer: LeafSigner, entry: Entry, plan: Plan, now: Date): Promise<IssueRecord> {
+  const old = readCertificate(store, store.layout.serialCert(entry.serial));
   const keyFiles: StoreFile[] = [];
-  let key: { publicKey: CryptoKey; keyType: KeyType };
+  let key: { spki: Uint8Array; keyType: KeyType };
   let renews: IssueRecord["renews"] = { serial: entry.serial };
   if (plan.rekey) {
     const keyType = plan.keyType ?? parseKeyType(entry.keyType);
-    const keys = await generateKeyPair(keyType);
-    key = { publicKey: keys.publicKey, keyType };
+    const fresh = await generateLeafKey(keyType);
+    key = { spki: fresh.spki, keyType };
     // The old key is kept beside the new one: the old certificate stays valid until it expires or is revoked.
     const archived = store.relative(store.layout.archivedKey(entry.name, entry.serial));
     keyFiles.push({ path: archived, data: readKey(store, entry) });
-    keyFiles.push({ path: `private/${entry.name}.key.pem`, data: pkcs8ToPem(await exportPkcs8(keys.privateKey)) });
+    keyFiles.push({ path: `private/${entry.name}.key.pem`, data: fresh.pkcs8Pem });
     renews = { serial: entry.serial, key: archived };
   } else {
-    key = await importPublicKey(new Uint8Array(old.publicKey.rawData));
+    const spki = new Uint8Array(old.publicKey.rawData);
+    key = { spki, keyType: publicKeyType(spki) };
   }
-  assertPermitted(entry, permittedOf(issuer.certificate));
-  const certificate = await issueLeafCertificate(
+  assertPermitted(entry, signer.ca.permitted);
+  const certificate = createLeafCertificate(
     {
       kind: entry.kind as "server" | "client",
       commonName: old.subjectName.getField("CN")[0] ?? entry.dns[0] ?? entry.name,
@@ -136,20 +137,20 @@ async function renewOne(store: CaStore, issuer: Issuer, entry: Entry, plan: Plan
       dns: entry.dns,
       ip: entry.ip,
       keyType: key.keyType,
-      publicKey: key.publicKey,
-      notAfter: plan.notAfter ?? sameLifetime(old, issuer.certificate.notAfter, now),
+      publicKey: key.spki,
+      notAfter: plan.notAfter ?? sameLifetime(old, signer.ca.notAfter, now),
       serial: randomSerial(),
       now,
     },
-    issuer,
+    signer,
   );
   const files = {
     cert: `issued/${entry.name}.crt.pem`,
     ...(plan.rekey || entry.files.key ? { key: `private/${entry.name}.key.pem` } : {}),
   };
-  const base = await issueRecord({ certificate, name: entry.name, kind: entry.kind, keyType: key.keyType, files, now });
+  const base = issueRecord({ certificate, name: entry.name, kind: entry.kind, keyType: key.keyType, files, now });
   const record: IssueRecord = { ...base, renews };
-  const certPem = certificate.toString("pem") + "\n";
+  const certPem = certificate.pem + "\n";
   await store.commitIssuance(
     record,
     [{ path: `by-serial/${record.serial}.crt.pem`, data: certPem }, { path: files.cert, data: certPem }, ...keyFiles],

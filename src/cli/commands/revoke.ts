@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { NutcaError } from "../../errors.js";
-import { parseRevocationReason } from "../../pki/crl.js";
+import { parseRevocationReason } from "../../pki/revocation-reasons.js";
 import { describeNotAfter, parseNotAfter } from "../../pki/validity.js";
 import { commitCrl, revocable, type CrlResult } from "../../store/crl.js";
 import { writeFileDurable } from "../../store/durable.js";
 import { loadIssuer } from "../../store/issuer.js";
+import { readCa } from "../../store/signer.js";
 import { CaStore } from "../../store/store.js";
 import type { CommandResult, Context } from "../context.js";
 import { existingPassphrase } from "../passphrase.js";
@@ -75,7 +76,7 @@ function describeCrl(store: CaStore, result: CrlResult, context: Context): strin
   const { crl } = result.record;
   const nextUpdate = new Date(crl.nextUpdate);
   if (result.reset) context.warn(`the CRL's --next-update "${result.reset}" has passed: the CA's expiry is used`);
-  if (nextUpdate.getTime() < store.readCaCertificate().notAfter.getTime()) {
+  if (nextUpdate.getTime() < readCa(store).notAfter.getTime()) {
     context.warn(
       `this CRL lapses ${describeNotAfter(nextUpdate)}: run nutca crl before then, or every client that checks it refuses all certificates`,
     );

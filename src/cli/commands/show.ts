@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describeNotAfter } from "../../pki/validity.js";
 import { CaStore } from "../../store/store.js";
 import type { CommandResult, Context } from "../context.js";
+import { readCertificate } from "../../store/certificates.js";
 
 export interface ShowOptions {
   pem?: boolean | undefined;
@@ -13,7 +14,7 @@ export async function show(nameOrSerial: string, options: ShowOptions, context: 
   store.readMeta();
   const entry = store.findEntry(nameOrSerial, context.now);
   const certPath = entry.kind === "ca" ? join(store.root, entry.files.cert) : store.layout.serialCert(entry.serial);
-  const certificate = store.readCertificate(certPath);
+  const certificate = readCertificate(store, certPath);
   const sha1 = Buffer.from(await certificate.getThumbprint("SHA-1"))
     .toString("hex")
     .toUpperCase();

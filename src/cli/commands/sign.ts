@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { NutcaError } from "../../errors.js";
 import { readSigningRequest, type SigningRequest } from "../../pki/csr.js";
-import { assertPermitted, constrainedNames, permittedOf } from "../../pki/name-constraints.js";
+import { createLeafCertificate, type LeafKind } from "../../pki/leaf-certificate.js";
+import { assertPermitted, constrainedNames } from "../../pki/name-constraints.js";
 import { checkCommonName, isIpAddress, parseDnsName, parseEntryName, parseIpAddress } from "../../pki/names.js";
-import { issueLeafCertificate, type LeafKind } from "../../pki/profiles.js";
 import { randomSerial } from "../../pki/serial.js";
 import { describeNotAfter } from "../../pki/validity.js";
-import { loadIssuer } from "../../store/issuer.js";
 import { issueRecord } from "../../store/record.js";
+import { loadSigner, readCa } from "../../store/signer.js";
 import { CaStore } from "../../store/store.js";
 import type { CommandResult, Context } from "../context.js";
 import { existingPassphrase } from "../passphrase.js";
@@ -44,17 +44,17 @@ export async function sign(csrFile: string, options: SignOptions, context: Conte
   const commonName = checkCommonName(dns[0] ?? name);
   const store = new CaStore(context.storeDir);
   const meta = store.readMeta();
-  const ca = store.readCaCertificate();
-  if (Buffer.from(request.spki).equals(Buffer.from(ca.publicKey.rawData))) {
+  const ca = readCa(store);
+  if (Buffer.from(request.spki).equals(ca.publicKey)) {
     throw new NutcaError("BAD_CSR", `${csrFile} carries the CA's own key`, "make the request with the host's own key");
   }
   const notAfter = leafNotAfter(options.notAfter, meta.defaults.leafNotAfter, ca.notAfter, context.now);
-  assertPermitted(constrainedNames({ dns, ip, commonName }), permittedOf(ca));
+  assertPermitted(constrainedNames({ dns, ip, commonName }), ca.permitted);
   assertNameFree(name, store.entries(context.now));
   warnDroppedUsages(request, kind, context.warn);
 
-  const issuer = await loadIssuer(store, () => existingPassphrase(options, context));
-  const certificate = await issueLeafCertificate(
+  const signer = await loadSigner(store, () => existingPassphrase(options, context));
+  const certificate = createLeafCertificate(
     {
       kind,
       commonName,
@@ -62,16 +62,16 @@ export async function sign(csrFile: string, options: SignOptions, context: Conte
       dns,
       ip,
       keyType: request.keyType,
-      publicKey: request.publicKey,
+      publicKey: request.spki,
       notAfter,
       serial: randomSerial(),
       now: context.now,
     },
-    issuer,
+    signer,
   );
   const files = { cert: `issued/${name}.crt.pem` };
-  const record = await issueRecord({ certificate, name, kind, keyType: request.keyType, files, now: context.now });
-  const certPem = certificate.toString("pem") + "\n";
+  const record = issueRecord({ certificate, name, kind, keyType: request.keyType, files, now: context.now });
+  const certPem = certificate.pem + "\n";
   await store.commitIssuance(
     record,
     [

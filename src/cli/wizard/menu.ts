@@ -2,8 +2,8 @@
  * The wizard on a store that already holds a CA: add a server, add clients,
  * re-export, show the status. It never offers a second CA.
  */
-import { permittedOf } from "../../pki/name-constraints.js";
 import { decryptPkcs8, isEncryptedPem } from "../../pki/pkcs8.js";
+import { readCa } from "../../store/signer.js";
 import { CaStore } from "../../store/store.js";
 import { confirmPlan, finish, runSteps } from "./apply.js";
 import { askClients, clientArgv, parseClientNames } from "./clients.js";
@@ -47,7 +47,7 @@ export async function runMenu(deps: WizardDeps, initial: StoreState, steps: Step
 async function addServers(deps: WizardDeps, state: StoreState, steps: Step[], session: { passphrase?: string }) {
   const passphrase = await caPassphrase(deps, state, session);
   const deployment = await askDeployment(deps.io, deps.settings, deps.detectBackend);
-  const permitted = permittedOf(new CaStore(state.dir).readCaCertificate());
+  const permitted = readCa(new CaStore(state.dir)).permitted;
   const servers = await askServers(deps.io, { host: deps.host, taken: state.names, permitted });
   const names = servers.map((server) => server.name);
   const plan = await askOutDir(deps.io, deps.settings, (out, force) =>

@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { NutcaError } from "../../errors.js";
 import { describeNotAfter } from "../../pki/validity.js";
 import { locateStore, type StoreSource } from "../../settings.js";
+import { readCa } from "../../store/signer.js";
 import { CaStore, type Entry, type StoreMeta } from "../../store/store.js";
 import type { WizardIO } from "./io.js";
 
@@ -63,7 +64,7 @@ export function inspectStore(dir: string, source: StoreSource, now: Date): Store
     dir,
     source,
     meta,
-    caNotAfter: store.readCaCertificate().notAfter,
+    caNotAfter: readCa(store).notAfter,
     servers: current.filter((entry) => entry.kind === "server"),
     clients: current.filter((entry) => entry.kind === "client"),
     names: new Set(current.map((entry) => entry.name)),
