@@ -15,7 +15,8 @@ import { x509 } from "../pki/x509.js";
 import { readCaCertificate, readCertificate } from "../store/certificates.js";
 import { TEMP_PREFIX } from "../store/durable.js";
 import { foldEntries } from "../store/entries.js";
-import { encodeStagedPath, type CaStore, type Entry, type StoreMeta } from "../store/store.js";
+import { findStaged } from "../store/staging.js";
+import type { CaStore, Entry, StoreMeta } from "../store/store.js";
 import { crlCheck } from "./store-crl.js";
 import { storeFileChecks } from "./store-files.js";
 import { scanLedger } from "./ledger-scan.js";
@@ -188,8 +189,7 @@ function certificates(store: CaStore, entries: readonly Entry[], ca: x509.X509Ce
 function placed(store: CaStore, entry: Entry, rel: string): string {
   const path = join(store.root, rel);
   if (existsSync(path) || entry.kind === "ca") return path;
-  const staged = join(store.layout.staging(entry.serial), encodeStagedPath(rel));
-  return existsSync(staged) ? staged : path;
+  return findStaged(store.layout, entry.serial, rel) ?? path;
 }
 
 function keyMatches(store: CaStore, entry: Entry, check: CheckBuilder): void {

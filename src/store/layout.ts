@@ -15,7 +15,7 @@ import { join } from "node:path";
  *   private/<name>.<SERIAL>.key.pem  the key of an older certificate, kept when renew --rekey replaced it
  *   crl/ca.crl.pem, ca.crl.der the current CRL
  *   ledger.jsonl              append-only record of every issuance and revocation
- *   staging/<SERIAL>/         files of an issuance not yet moved into place (staging/crl-<N>/ for a CRL)
+ *   staging/<KEY>/            files of a change not yet moved into place, named <SERIAL or crl-N>~<path>
  *   store.lock                held while a command changes the store
  */
 export class StoreLayout {

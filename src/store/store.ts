@@ -1,21 +1,26 @@
 /**
  * One CA store on disk. Reads need no lock; every change runs under the store
- * lock and follows one protocol: files are written to staging/<SERIAL>/, the
- * ledger record is appended (the commit point), then the files are moved into
- * place. recover() finishes or discards whatever a crash interrupted.
+ * lock and follows the protocol of staging.ts: files are written to staging/,
+ * the ledger records are appended (the commit point), then the files are moved
+ * into place. recover() finishes or discards whatever a crash interrupted.
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, chmodSync } from "node:fs";
 import { join, relative } from "node:path";
 import { NutcaError } from "../errors.js";
 import { pemDecode } from "../pki/pem.js";
-import { ensureDirectory, moveDurable, writeFileDurable, fsyncDirectory, TEMP_PREFIX } from "./durable.js";
+import { ensureDirectory, writeFileDurable, TEMP_PREFIX } from "./durable.js";
 import { StoreLayout } from "./layout.js";
 import { foldEntries } from "./entries.js";
-import { appendRecord, readLedger, repairTornTail, type IssueRecord, type LedgerRecord } from "./ledger.js";
-import { stagingKey } from "./revocation-records.js";
+import { appendRecord, LedgerReader, repairTornTail, type IssueRecord, type LedgerRecord } from "./ledger.js";
 import { StoreLock } from "./lock.js";
+import { commit, recoverStaging, type Commit, type StoreFile } from "./staging.js";
+
+export type { StoreFile } from "./staging.js";
 
 export const STORE_FORMAT = 1;
+
+/** Issuances per ledger append in a batch: big enough that flushes are shared, small enough that a crash loses little. */
+const COMMIT_GROUP = 250;
 
 export interface StoreMeta {
   readonly format: number;
@@ -43,17 +48,15 @@ export interface Entry extends IssueRecord {
   readonly renewedBy?: string;
 }
 
-/** A file a change writes: store-relative path and contents. */
-export interface StoreFile {
-  readonly path: string;
-  readonly data: string | Uint8Array;
-}
-
 export class CaStore {
   readonly layout: StoreLayout;
+  private readonly ledger: LedgerReader;
+  /** The entries last folded, reused while the ledger has not grown (a check before the lock, then under it). */
+  private folded: { now: number; records: LedgerRecord[]; entries: Entry[] } | undefined;
 
   constructor(readonly root: string) {
     this.layout = new StoreLayout(root);
+    this.ledger = new LedgerReader(this.layout.ledger);
   }
 
   hasCa(): boolean {
@@ -124,11 +127,18 @@ export class CaStore {
   }
 
   records(): LedgerRecord[] {
-    return readLedger(this.layout.ledger);
+    return this.ledger.read();
   }
 
   entries(now = new Date()): Entry[] {
-    return foldEntries(this.records(), now);
+    const records = this.records();
+    const cached = this.folded;
+    if (cached?.now === now.getTime() && cached.records.length === records.length && cached.records[0] === records[0]) {
+      return [...cached.entries];
+    }
+    const entries = foldEntries(records, now);
+    this.folded = { now: now.getTime(), records, entries };
+    return [...entries];
   }
 
   /** The newest certificate of a name, or the certificate with this serial. */
@@ -176,6 +186,7 @@ export class CaStore {
       if (files.rootKey !== undefined) writeFileDurable(this.layout.rootKey, files.rootKey);
       if (files.rootCert !== undefined) writeFileDurable(this.layout.rootCert, files.rootCert);
       rmSync(this.layout.ledger, { force: true });
+      this.ledger.reset();
       const records: readonly IssueRecord[] = "op" in record ? [record] : record;
       for (const one of records) appendRecord(this.layout.ledger, one);
       writeFileDurable(this.layout.meta, JSON.stringify(meta, null, 2) + "\n");
@@ -197,16 +208,17 @@ export class CaStore {
       if (entries.some((entry) => entry.serial === record.serial)) {
         throw new NutcaError("INTERNAL", `serial ${record.serial} is already in the ledger`, "run the command again");
       }
-      this.stageAndCommit(record, files);
+      commit(this.layout, [{ record, files }]);
     });
   }
 
   /**
-   * Commits many issuances under one lock, each its own commit point: a crash
-   * leaves a prefix of the batch, which recover() and a re-run complete. An
-   * issuance whose `keep` returns false (say, its name was taken meanwhile) is
-   * left out; the ones committed are returned in order. Names within one batch
-   * must be distinct (the manifest parser refuses repeats).
+   * Commits many issuances under one lock, in groups of COMMIT_GROUP: one
+   * ledger append (the commit point) and one flush per directory for each
+   * group. A crash leaves a prefix of the batch, which recover() and a re-run
+   * complete. An issuance whose `keep` returns false (say, its name was taken
+   * meanwhile) is left out; the ones committed are returned in order. Names
+   * within one batch must be distinct (the manifest parser refuses repeats).
    */
   async commitIssuances(
     command: string,
@@ -219,16 +231,24 @@ export class CaStore {
       const entries = this.entries();
       const serials = new Set(entries.map((entry) => entry.serial));
       const committed: IssueRecord[] = [];
-      for (const { record, files } of issuances) {
+      let group: Commit[] = [];
+      const flush = () => {
+        commit(this.layout, group);
+        for (const { record } of group) onCommit?.(record as IssueRecord);
+        group = [];
+      };
+      for (const issuance of issuances) {
+        const { record } = issuance;
         if (!keep(record, entries)) continue;
         if (serials.has(record.serial)) {
           throw new NutcaError("INTERNAL", `serial ${record.serial} is already in the ledger`, "run the command again");
         }
-        this.stageAndCommit(record, files);
         serials.add(record.serial);
         committed.push(record);
-        onCommit?.(record);
+        group.push(issuance);
+        if (group.length === COMMIT_GROUP) flush();
       }
+      flush();
       return committed;
     });
   }
@@ -240,50 +260,16 @@ export class CaStore {
   ): Promise<R> {
     return this.change(command, async () => {
       const { record, files } = await build(this.records());
-      this.stageAndCommit(record, files);
+      commit(this.layout, [{ record, files }]);
       return record;
     });
-  }
-
-  /** Staged files, then the ledger append (the commit point), then the move into place. */
-  private stageAndCommit(record: LedgerRecord, files: readonly StoreFile[]): void {
-    const key = stagingKey(record);
-    const staging = this.layout.staging(key);
-    try {
-      ensureDirectory(staging);
-      for (const file of files) writeFileDurable(join(staging, encodeStagedPath(file.path)), file.data);
-      fsyncDirectory(staging);
-      appendRecord(this.layout.ledger, record);
-    } catch (error) {
-      // Not committed (appendRecord undoes a partial line): leave no partial files behind (a full disk).
-      rmSync(staging, { recursive: true, force: true });
-      throw error;
-    }
-    this.moveStaged(key);
   }
 
   /** Finishes committed issuances, discards uncommitted ones, drops a torn ledger line and stray temp files. */
   recover(): void {
     repairTornTail(this.layout.ledger);
     removeTempFiles(this.root);
-    if (!existsSync(this.layout.stagingDir)) return;
-    const committed = new Set(this.records().map(stagingKey));
-    for (const serial of readdirSync(this.layout.stagingDir)) {
-      if (committed.has(serial)) this.moveStaged(serial);
-      else rmSync(this.layout.staging(serial), { recursive: true, force: true });
-    }
-  }
-
-  private moveStaged(serial: string): void {
-    const staging = this.layout.staging(serial);
-    for (const name of readdirSync(staging)) {
-      if (name.startsWith(TEMP_PREFIX)) continue;
-      const target = join(this.root, decodeStagedPath(name));
-      ensureDirectory(join(target, ".."));
-      moveDurable(join(staging, name), target);
-    }
-    rmSync(staging, { recursive: true, force: true });
-    fsyncDirectory(this.layout.stagingDir);
+    recoverStaging(this.layout, () => this.records());
   }
 
   relative(path: string): string {
@@ -291,17 +277,9 @@ export class CaStore {
   }
 }
 
-/** Staged files sit flat in staging/<SERIAL>/, their store path encoded in the name. */
-export function encodeStagedPath(path: string): string {
-  return path.split("/").map(encodeURIComponent).join("%2F");
-}
-
-function decodeStagedPath(name: string): string {
-  return decodeURIComponent(name);
-}
-
+/** Temp files are only ever written in the store root and private/ (init); staged files are moved, not copied. */
 function removeTempFiles(root: string): void {
-  for (const dir of [root, join(root, "private"), join(root, "issued"), join(root, "by-serial")]) {
+  for (const dir of [root, join(root, "private")]) {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) continue;
     for (const name of readdirSync(dir)) if (name.startsWith(TEMP_PREFIX)) rmSync(join(dir, name), { force: true });
   }

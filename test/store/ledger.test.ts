@@ -3,7 +3,14 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { NutcaError } from "../../src/errors.js";
-import { appendRecord, readLedger, repairTornTail, type IssueRecord } from "../../src/store/ledger.js";
+import {
+  appendRecord,
+  appendRecords,
+  LedgerReader,
+  readLedger,
+  repairTornTail,
+  type IssueRecord,
+} from "../../src/store/ledger.js";
 import { modeOf, tempDir } from "../helpers/cli.js";
 import { fakeRecord } from "../helpers/records.js";
 
@@ -89,5 +96,43 @@ describe("ledger", () => {
       writeFileSync(path, line(fakeRecord("01AA")) + "\n" + text + "\n" + line(fakeRecord("03CC")));
       assertCorrupt(path, 3);
     }
+  });
+
+  test("a LedgerReader parses only what was appended since its last read, torn lines included", () => {
+    const path = join(tempDir(), "ledger.jsonl");
+    const reader = new LedgerReader(path);
+    assert.deepEqual(reader.read(), []);
+    appendRecords(path, [fakeRecord("01AA"), fakeRecord("02BB")]);
+    const first = reader.read();
+    assert.deepEqual(
+      first.map((record) => (record as IssueRecord).serial),
+      ["01AA", "02BB"],
+    );
+    writeFileSync(path, readFileSync(path, "utf8") + '\n{"op":"issue","serial":"03');
+    assert.equal(reader.read().length, 2, "a blank line and a torn tail add nothing");
+    writeFileSync(path, readFileSync(path, "utf8") + 'CC"}\n');
+    assert.throws(
+      () => reader.read(),
+      /ledger line 4 is corrupt/,
+      "the completed line is read, numbered after the blank",
+    );
+    writeFileSync(path, line(fakeRecord("09ZZ")));
+    assert.deepEqual(
+      reader.read().map((record) => (record as IssueRecord).serial),
+      ["09ZZ"],
+      "a ledger rewritten shorter is read again from the start",
+    );
+    assert.ok(reader.read()[0] === reader.read()[0], "unchanged, the same records are returned");
+  });
+
+  test("repairTornTail finds the last newline behind a torn tail longer than its read chunk", () => {
+    const path = join(tempDir(), "ledger.jsonl");
+    const complete = line(fakeRecord("01AA"));
+    writeFileSync(path, complete + "x".repeat(200_000));
+    repairTornTail(path);
+    assert.equal(readFileSync(path, "utf8"), complete);
+    writeFileSync(path, "y".repeat(100_000));
+    repairTornTail(path);
+    assert.equal(readFileSync(path, "utf8"), "");
   });
 });

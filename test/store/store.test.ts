@@ -17,9 +17,12 @@ function storeWith(records: IssueRecord[], tail = ""): CaStore {
   return new CaStore(root);
 }
 
-/** Stages a record's files the way commitIssuance does: flat, the store path encoded in the name. */
-function stage(store: CaStore, record: IssueRecord): void {
-  const dir = store.layout.staging(record.serial);
+/**
+ * Stages records' files the way a commit does: flat in staging/<first serial>/, each named
+ * `<serial>~<store path encoded>`; `legacy` leaves out the serial prefix, as nutca 0.1.0 did.
+ */
+function stage(store: CaStore, record: IssueRecord, group: IssueRecord = record, legacy = false): void {
+  const dir = store.layout.staging(group.serial);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const files: Record<string, string> = {
     [`by-serial/${record.serial}.crt.pem`]: `cert ${record.serial}\n`,
@@ -27,7 +30,8 @@ function stage(store: CaStore, record: IssueRecord): void {
     [record.files.key!]: `key ${record.serial}\n`,
   };
   for (const [path, data] of Object.entries(files)) {
-    writeFileSync(join(dir, path.split("/").map(encodeURIComponent).join("%2F")), data, { mode: 0o600 });
+    const encoded = path.split("/").map(encodeURIComponent).join("%2F");
+    writeFileSync(join(dir, legacy ? encoded : `${record.serial}~${encoded}`), data, { mode: 0o600 });
   }
 }
 
@@ -61,11 +65,12 @@ describe("store recovery", () => {
     const store = storeWith([fakeRecord("01CA", "ca"), committed], JSON.stringify(uncommitted).slice(0, 40));
     stage(store, committed);
     stage(store, uncommitted);
-    mkdirSync(join(store.root, "issued"), { recursive: true });
-    writeFileSync(join(store.root, "issued/.nutca-tmp-ups3.crt.pem-abcdef"), "half");
+    mkdirSync(join(store.root, "private"), { recursive: true, mode: 0o700 });
+    writeFileSync(join(store.root, "private/.nutca-tmp-ca.key.pem-abcdef"), "half");
     writeFileSync(join(store.root, ".nutca-tmp-nutca-store.json-123456"), "half");
     store.recover();
     assert.deepEqual(readdirSync(join(store.root, "issued")), ["ups1.crt.pem"]);
+    assert.deepEqual(readdirSync(join(store.root, "private")), ["ups1.key.pem"]);
     assert.equal(existsSync(join(store.root, ".nutca-tmp-nutca-store.json-123456")), false);
     assert.deepEqual(readdirSync(store.layout.stagingDir), []);
     assert.deepEqual(
@@ -73,6 +78,27 @@ describe("store recovery", () => {
       ["01CA", "0AAA"],
     );
     assert.ok(readFileSync(store.layout.ledger, "utf8").endsWith("\n"), "the torn tail is gone");
+  });
+
+  test("a batch staged together: the records that reached the ledger are placed, the rest discarded", () => {
+    const [first, second, third] = [fakeRecord("0AA1", "b1"), fakeRecord("0AA2", "b2"), fakeRecord("0AA3", "b3")];
+    const store = storeWith([fakeRecord("01CA", "ca"), first, second], JSON.stringify(third).slice(0, 30));
+    for (const record of [first, second, third]) stage(store, record, first);
+    store.recover();
+    assert.deepEqual(readdirSync(join(store.root, "issued")).sort(), ["b1.crt.pem", "b2.crt.pem"]);
+    assert.deepEqual(readdirSync(join(store.root, "by-serial")).sort(), ["0AA1.crt.pem", "0AA2.crt.pem"]);
+    assert.equal(readFileSync(join(store.root, "private/b2.key.pem"), "utf8"), "key 0AA2\n");
+    assert.deepEqual(readdirSync(store.layout.stagingDir), []);
+  });
+
+  test("files staged by nutca 0.1.0 (no serial in their names) are still recovered", () => {
+    const committed = fakeRecord("0AAA", "ups1");
+    const store = storeWith([fakeRecord("01CA", "ca"), committed]);
+    stage(store, committed, committed, true);
+    stage(store, fakeRecord("0BBB", "ghost"), fakeRecord("0BBB", "ghost"), true);
+    store.recover();
+    assert.deepEqual(readdirSync(join(store.root, "issued")), ["ups1.crt.pem"]);
+    assert.deepEqual(readdirSync(store.layout.stagingDir), []);
   });
 
   test("recover on a clean store changes nothing", () => {
