@@ -9,27 +9,47 @@ import type { Entry } from "./store.js";
 
 export function foldEntries(records: readonly LedgerRecord[], now: Date): Entry[] {
   const entries: Entry[] = [];
-  const index = new Map<string, number>();
-  const update = (serial: string, change: (entry: Entry) => Entry) => {
-    const at = index.get(serial);
-    if (at !== undefined) entries[at] = change(entries[at]!);
+  // Indexes kept in step with `entries`, so a ledger of 10,000 records folds in one linear pass.
+  const bySerial = new Map<string, number>();
+  const byCert = new Map<string, number>();
+  const byKey = new Map<string, Set<number>>();
+  const put = (at: number, entry: Entry) => {
+    const old = entries[at];
+    if (old && byCert.get(old.files.cert) === at) byCert.delete(old.files.cert);
+    if (old?.files.key) byKey.get(old.files.key)?.delete(at);
+    entries[at] = entry;
+    byCert.set(entry.files.cert, at);
+    if (entry.files.key) byKey.set(entry.files.key, (byKey.get(entry.files.key) ?? new Set()).add(at));
+  };
+  const update = (at: number | undefined, change: (entry: Entry) => Entry) => {
+    if (at !== undefined) put(at, change(entries[at]!));
   };
   for (const record of records) {
     if (record.op === "issue") {
       const renews = record.renews;
-      if (record.files.key && !(renews && !renews.key)) replaceKey(entries, record.files.key, renews?.key);
-      // issued/<name>.crt.pem now holds the new certificate; the older ones remain under by-serial/.
-      entries.forEach((old, i) => {
-        if (old.files.cert === record.files.cert) {
-          entries[i] = { ...old, files: { ...old.files, cert: `by-serial/${old.serial}.crt.pem` } };
+      if (record.files.key && !(renews && !renews.key)) {
+        // A new key was written over this path: the earlier certificates that used it now find their key
+        // where a rekey archived it, or (a fresh issue of a name whose certificates were all revoked or
+        // expired) have none left.
+        const archived = renews?.key;
+        for (const at of [...(byKey.get(record.files.key) ?? [])]) {
+          update(at, (old) => ({
+            ...old,
+            files: archived ? { ...old.files, key: archived } : { cert: old.files.cert },
+          }));
         }
-      });
-      if (renews) update(renews.serial, (old) => ({ ...old, renewedBy: record.serial }));
-      index.set(record.serial, entries.length);
+      }
+      // issued/<name>.crt.pem now holds the new certificate; the older ones remain under by-serial/.
+      update(byCert.get(record.files.cert), (old) => ({
+        ...old,
+        files: { ...old.files, cert: `by-serial/${old.serial}.crt.pem` },
+      }));
+      if (renews) update(bySerial.get(renews.serial), (old) => ({ ...old, renewedBy: record.serial }));
+      bySerial.set(record.serial, entries.length);
       const expired = new Date(record.notAfter).getTime() < now.getTime();
-      entries.push({ ...record, status: expired ? "expired" : "valid" });
+      put(entries.length, { ...record, status: expired ? "expired" : "valid" });
     } else if (record.op === "revoke") {
-      update(record.serial, (old) => ({
+      update(bySerial.get(record.serial), (old) => ({
         ...old,
         status: "revoked",
         revoked: { time: record.time, reason: record.reason },
@@ -37,18 +57,6 @@ export function foldEntries(records: readonly LedgerRecord[], now: Date): Entry[
     }
   }
   return entries;
-}
-
-/**
- * A new key was written over `path`: the earlier certificates that used it
- * now find their key where a rekey archived it, or (after a fresh issue of a
- * name whose certificates were all revoked or expired) have none left.
- */
-function replaceKey(entries: Entry[], path: string, archived: string | undefined): void {
-  entries.forEach((old, i) => {
-    if (old.files.key !== path) return;
-    entries[i] = { ...old, files: archived ? { ...old.files, key: archived } : { cert: old.files.cert } };
-  });
 }
 
 /** The newest certificate of each name (what the name stands for), the CA left out. */
