@@ -8,13 +8,13 @@ import { readFileSync } from "node:fs";
 import { isNutcaError, NutcaError, type Problem } from "../../errors.js";
 import { loadSigner } from "../../store/signer.js";
 import type { IssueRecord } from "../../store/ledger.js";
-import { CaStore } from "../../store/store.js";
+import { CaStore, type Entry } from "../../store/store.js";
 import type { CommandResult, Context } from "../context.js";
 import { manifestFormat, parseManifest, type Manifest, type ManifestRow } from "../manifest.js";
 import { table } from "../output.js";
 import { existingPassphrase } from "../passphrase.js";
 import { progressBar } from "../progress.js";
-import { issueSetting, liveEntry, prepareLeaf, signLeaf, type PreparedLeaf, type SignedLeaf } from "./issue.js";
+import { issueSetting, liveEntries, prepareLeaf, signLeaf, type PreparedLeaf, type SignedLeaf } from "./issue.js";
 
 export interface IssueBatchOptions {
   from: string;
@@ -35,8 +35,11 @@ export async function issueBatch(options: IssueBatchOptions, context: Context): 
   );
 
   const skipped: Skipped[] = [];
-  const keep = (name: string, entries: ReturnType<CaStore["entries"]>): boolean => {
-    const live = liveEntry(name, entries);
+  const indexes = new WeakMap<readonly Entry[], Map<string, Entry>>();
+  const keep = (name: string, entries: readonly Entry[]): boolean => {
+    let index = indexes.get(entries);
+    if (!index) indexes.set(entries, (index = liveEntries(entries)));
+    const live = index.get(name);
     if (live) skipped.push({ name, serial: live.serial });
     return !live;
   };

@@ -172,6 +172,15 @@ export function liveEntry(name: string, entries: readonly Entry[]): Entry | unde
   return entries.find((entry) => entry.name === name && entry.kind !== "ca" && entry.status === "valid");
 }
 
+/** liveEntry for every name at once: a batch asks for thousands of names. */
+export function liveEntries(entries: readonly Entry[]): Map<string, Entry> {
+  const live = new Map<string, Entry>();
+  for (const entry of entries) {
+    if (entry.kind !== "ca" && entry.status === "valid" && !live.has(entry.name)) live.set(entry.name, entry);
+  }
+  return live;
+}
+
 export function unique(values: string[]): string[] {
   return [...new Set(values)];
 }
