@@ -1,7 +1,9 @@
 import { createPrivateKey, generateKeyPair as generateKeyObjects, generateKeyPairSync, KeyObject } from "node:crypto";
 import { promisify } from "node:util";
 import { NutcaError } from "../errors.js";
+import { children, encodeTlv, readTlv, TAG_SEQUENCE } from "./der.js";
 import { engine } from "./engine.js";
+import { pemEncode } from "./pem.js";
 
 /** Key types NUT's consumers all accept (NSS cannot load Ed25519). */
 export const KEY_TYPES = ["ec-p256", "ec-p384", "rsa-2048", "rsa-3072", "rsa-4096"] as const;
@@ -51,15 +53,38 @@ export async function generateKeyPair(type: KeyType, crypto: Crypto = engine): P
 
 /** A new leaf key: its SubjectPublicKeyInfo and its unencrypted PKCS#8 PEM (the file the store keeps at 0600). */
 export async function generateLeafKey(type: KeyType): Promise<{ spki: Uint8Array; pkcs8Pem: string }> {
-  // EC generation takes microseconds (the synchronous call avoids a thread-pool round trip);
-  // RSA takes long enough that it must not block the event loop (the progress bar, signals).
-  const { publicKey, privateKey } = isRsa(type)
-    ? await promisify(generateKeyObjects)("rsa", { modulusLength: Number(type.slice(4)), publicExponent: 0x10001 })
-    : generateKeyPairSync("ec", { namedCurve: type === "ec-p256" ? "P-256" : "P-384" });
-  return {
-    spki: new Uint8Array(publicKey.export({ format: "der", type: "spki" })),
-    pkcs8Pem: (privateKey.export({ format: "pem", type: "pkcs8" }) as string).trimEnd(),
-  };
+  if (isRsa(type)) {
+    // RSA generation takes long enough that it must not block the event loop (the progress bar, signals).
+    const keys = await promisify(generateKeyObjects)("rsa", {
+      modulusLength: Number(type.slice(4)),
+      publicExponent: 0x10001,
+    });
+    return { spki: exportSpki(keys.publicKey), pkcs8Pem: pemEncode(exportPkcs8Der(keys.privateKey), "PRIVATE KEY") };
+  }
+  // EC generation takes microseconds, but OpenSSL's SPKI encoder costs more than the key and the
+  // certificate's signature together: the SPKI is put together from the PKCS#8, which holds both halves.
+  const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: type === "ec-p256" ? "P-256" : "P-384" });
+  const pkcs8 = exportPkcs8Der(privateKey);
+  return { spki: ecSpkiOfPkcs8(pkcs8) ?? exportSpki(publicKey), pkcs8Pem: pemEncode(pkcs8, "PRIVATE KEY") };
+}
+
+/**
+ * PKCS#8 (RFC 5208) carries the curve in its AlgorithmIdentifier and the public point in the
+ * ECPrivateKey's [1] field (RFC 5915): an SPKI (RFC 5480) is those two in a SEQUENCE.
+ */
+export function ecSpkiOfPkcs8(pkcs8: Uint8Array): Uint8Array | undefined {
+  const [, algorithm, privateKey] = children(readTlv(pkcs8).content);
+  if (!algorithm || privateKey?.tag !== 0x04) return undefined;
+  const publicKey = children(readTlv(privateKey.content).content).find((field) => field.tag === 0xa1);
+  return publicKey ? encodeTlv(TAG_SEQUENCE, algorithm.encoded, publicKey.content) : undefined;
+}
+
+function exportPkcs8Der(key: KeyObject): Uint8Array {
+  return new Uint8Array(key.export({ format: "der", type: "pkcs8" }));
+}
+
+function exportSpki(key: KeyObject): Uint8Array {
+  return new Uint8Array(key.export({ format: "der", type: "spki" }));
 }
 
 export async function exportPkcs8(key: CryptoKey, crypto: Crypto = engine): Promise<Uint8Array> {

@@ -2,8 +2,9 @@
 // for every CA key type: same profile as design.md, issuer byte-equal to the CA's subject, a valid signature.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { createPrivateKey, createPublicKey } from "node:crypto";
 import { readCaFacts } from "../../src/pki/ca-facts.js";
-import { generateKeyPair, KEY_TYPES, type KeyType } from "../../src/pki/keys.js";
+import { generateKeyPair, generateLeafKey, KEY_TYPES, type KeyType } from "../../src/pki/keys.js";
 import { createCaCertificate, distinguishedName } from "../../src/pki/profiles.js";
 import { parsePermitted } from "../../src/pki/name-constraints.js";
 import { NEVER } from "../../src/pki/validity.js";
@@ -114,4 +115,14 @@ describe("readCaFacts", () => {
   test("bytes that are not a certificate are rejected", () => {
     assert.throws(() => readCaFacts(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01])));
   });
+});
+
+describe("generateLeafKey", () => {
+  for (const keyType of ["ec-p256", "ec-p384", "rsa-2048"] as const) {
+    test(`${keyType}: the SPKI is the private key's own public half, as OpenSSL encodes it`, async () => {
+      const { spki, pkcs8Pem } = await generateLeafKey(keyType);
+      const expected = createPublicKey(createPrivateKey(pkcs8Pem)).export({ format: "der", type: "spki" });
+      assert.deepEqual(Buffer.from(spki), expected);
+    });
+  }
 });
