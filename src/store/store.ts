@@ -19,8 +19,12 @@ export type { StoreFile } from "./staging.js";
 
 export const STORE_FORMAT = 1;
 
-/** Issuances per ledger append in a batch: big enough that flushes are shared, small enough that a crash loses little. */
-const COMMIT_GROUP = 250;
+/**
+ * The largest group of issuances committed by one ledger append. Groups start at one and double, so a
+ * batch shows progress (and a crash loses little) from the start, and the flushes of a long batch are
+ * shared by up to this many certificates.
+ */
+const MAX_COMMIT_GROUP = 256;
 
 export interface StoreMeta {
   readonly format: number;
@@ -213,9 +217,9 @@ export class CaStore {
   }
 
   /**
-   * Commits many issuances under one lock, in groups of COMMIT_GROUP: one
-   * ledger append (the commit point) and one flush per directory for each
-   * group. A crash leaves a prefix of the batch, which recover() and a re-run
+   * Commits many issuances under one lock, in groups of 1, 2, 4 … up to
+   * MAX_COMMIT_GROUP: one ledger append (the commit point) and one flush per
+   * directory for each group. A crash leaves a prefix of the batch, which recover() and a re-run
    * complete. An issuance whose `keep` returns false (say, its name was taken
    * meanwhile) is left out; the ones committed are returned in order. Names
    * within one batch must be distinct (the manifest parser refuses repeats).
@@ -232,10 +236,12 @@ export class CaStore {
       const serials = new Set(entries.map((entry) => entry.serial));
       const committed: IssueRecord[] = [];
       let group: Commit[] = [];
+      let groupSize = 1;
       const flush = () => {
         commit(this.layout, group);
         for (const { record } of group) onCommit?.(record as IssueRecord);
         group = [];
+        groupSize = Math.min(groupSize * 2, MAX_COMMIT_GROUP);
       };
       for (const issuance of issuances) {
         const { record } = issuance;
@@ -246,7 +252,7 @@ export class CaStore {
         serials.add(record.serial);
         committed.push(record);
         group.push(issuance);
-        if (group.length === COMMIT_GROUP) flush();
+        if (group.length === groupSize) flush();
       }
       flush();
       return committed;
