@@ -57,6 +57,12 @@ export function buildProgram(execute: (command: Command, run: Run) => Promise<vo
     .description("issue a certificate (server, client), or every one a manifest lists (--from)")
     .allowExcessArguments()
     .option("--from <manifest>", "issue what a CSV or JSON manifest lists (see the README)")
+    .option("--export <target>", "with --from: also export ca, pem, p12, upsd, stunnel-server, shim-server", collect)
+    .option("--out <dir>", "with --export: the bundles go to DIR/<name>/<target>/")
+    .option("--backend <backend>", "with --export upsd: openssl, nss or auto")
+    .option("--p12-password-file <file>", "with --export p12: the password for every file, first line of FILE")
+    .option("--install-dir <dir>", "with --export: where the files will live on the hosts")
+    .option("--force", "with --export: rewrite export directories that exist")
     .addOption(passphraseFile)
     .action(async (options: { from?: string; passphraseFile?: string }, command: Command) => {
       if (options.from === undefined || command.args.length > 0) {
@@ -83,6 +89,16 @@ export function buildProgram(execute: (command: Command, run: Run) => Promise<vo
       .addOption(notAfterOption())
       .addOption(passphraseFile)
       .action(async (name: string, options, command: Command) => {
+        // Options of `issue` itself (the batch's) that commander also accepts after server/client.
+        const stray = Object.keys(issue.opts()).find((key) => key !== "passphraseFile");
+        if (stray !== undefined) {
+          const flag = `--${stray.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+          throw new NutcaError(
+            "USAGE",
+            `issue ${kind} does not take ${flag}`,
+            "it belongs to the batch form: nutca issue --from <manifest> ...",
+          );
+        }
         const { issue: issueCommand } = await import("./commands/issue.js");
         const { passphraseFile } = command.optsWithGlobals<{ passphraseFile?: string }>();
         await execute(command, (context) => issueCommand(kind, name, { ...options, passphraseFile }, context));

@@ -13,10 +13,11 @@ import type { CommandResult, Context } from "../context.js";
 import { manifestFormat, parseManifest, type Manifest, type ManifestRow } from "../manifest.js";
 import { table } from "../output.js";
 import { existingPassphrase } from "../passphrase.js";
+import { exportBatch, planBatchExport, type BatchExportOptions } from "./issue-batch-export.js";
 import { progressBar } from "../progress.js";
 import { issueSetting, liveEntries, prepareLeaf, signLeaf, type PreparedLeaf, type SignedLeaf } from "./issue.js";
 
-export interface IssueBatchOptions {
+export interface IssueBatchOptions extends BatchExportOptions {
   from: string;
   passphraseFile?: string | undefined;
 }
@@ -27,6 +28,7 @@ interface Skipped {
 }
 
 export async function issueBatch(options: IssueBatchOptions, context: Context): Promise<CommandResult> {
+  const exportPlan = planBatchExport(options);
   const manifest = readManifest(options.from, context.now);
   const store = new CaStore(context.storeDir);
   const setting = issueSetting(store, context.now);
@@ -70,6 +72,8 @@ export async function issueBatch(options: IssueBatchOptions, context: Context): 
     await store.change(`nutca issue --from ${options.from}`, () => undefined);
   }
 
+  const exported = exportPlan ? await exportBatch(exportPlan, leaves, store, context) : [];
+
   const human = [
     `Issued ${issued.length} certificate(s), skipped ${skipped.length} already issued (${options.from})`,
     ...(issued.length > 0
@@ -90,8 +94,18 @@ export async function issueBatch(options: IssueBatchOptions, context: Context): 
           ),
         ]
       : []),
+    ...(exported.length > 0
+      ? [
+          "",
+          table(
+            ["EXPORTED", "TARGET", "DIRECTORY"],
+            exported.map((e) => [e.name, e.target, e.status === "kept" ? `${e.out} (kept: exists)` : e.out]),
+          ),
+          "Each directory's README.txt has the install steps and config lines.",
+        ]
+      : []),
   ].join("\n");
-  return { data: { store: store.root, issued, skipped }, human };
+  return { data: { store: store.root, issued, skipped, ...(exportPlan ? { exported } : {}) }, human };
 }
 
 function readManifest(path: string, now: Date): Manifest {

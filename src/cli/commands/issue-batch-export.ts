@@ -1,0 +1,114 @@
+/**
+ * `issue --from MANIFEST --export <target>... --out DIR`: the bundles of a
+ * batch, written in the same run as DIR/<name>/<target>/ (and DIR/ca/).
+ * Only the targets whose one input is the row's own certificate qualify;
+ * client-side bundles that name a server (upsmon, stunnel-client,
+ * shim-client) are made per client with `nutca export`. Every option is
+ * checked before anything is issued. An export directory that exists is kept
+ * (so re-running a manifest is idempotent) unless --force rewrites it.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { NutcaError } from "../../errors.js";
+import type { LeafKind } from "../../pki/leaf-certificate.js";
+import type { CaStore } from "../../store/store.js";
+import type { Context } from "../context.js";
+import { EXPORT_TARGETS, type ExportTarget, type TargetOptions } from "../export-targets.js";
+import { writeBundle } from "../write-bundle.js";
+
+export interface BatchExportOptions {
+  export?: string[] | undefined;
+  out?: string | undefined;
+  backend?: string | undefined;
+  p12PasswordFile?: string | undefined;
+  installDir?: string | undefined;
+  force?: boolean | undefined;
+}
+
+/** Which rows each target is made for. */
+const BATCH_TARGETS: Readonly<Record<string, "once" | "every" | "server">> = {
+  ca: "once",
+  pem: "every",
+  p12: "every",
+  upsd: "server",
+  "stunnel-server": "server",
+  "shim-server": "server",
+};
+
+export interface ExportPlan {
+  readonly targets: readonly ExportTarget[];
+  readonly out: string;
+  readonly options: BatchExportOptions;
+}
+
+export interface ExportedBundle {
+  readonly name: string;
+  readonly target: string;
+  readonly out: string;
+  readonly status: "exported" | "kept";
+}
+
+/** Checks the export options of a batch (before anything is issued); undefined when none were given. */
+export function planBatchExport(options: BatchExportOptions): ExportPlan | undefined {
+  const names = [...new Set(options.export ?? [])];
+  if (names.length === 0) {
+    const stray = (["out", "backend", "p12PasswordFile", "installDir", "force"] as const).find(
+      (key) => options[key] !== undefined,
+    );
+    if (stray) throw new NutcaError("USAGE", "export options need --export <target>", "e.g. --export pem --out DIR");
+    return undefined;
+  }
+  const targets = names.map((name) => {
+    const target = EXPORT_TARGETS.find((candidate) => candidate.name === name);
+    if (!target || !(name in BATCH_TARGETS)) {
+      throw new NutcaError(
+        "USAGE",
+        `a batch cannot export "${name}"`,
+        `use ${Object.keys(BATCH_TARGETS).join(", ")}; bundles that name a server are made per client with nutca export`,
+      );
+    }
+    return target;
+  });
+  if (options.out === undefined) {
+    throw new NutcaError("USAGE", "--export needs --out <dir>", "the bundles go to DIR/<name>/<target>/");
+  }
+  if (names.includes("upsd") && options.backend === undefined) {
+    throw new NutcaError("USAGE", "--export upsd needs --backend openssl, nss or auto", "see nutca export upsd --help");
+  }
+  if (names.includes("p12") && options.p12PasswordFile === undefined) {
+    // A password generated per file would have to be printed for every certificate of the batch.
+    throw new NutcaError("USAGE", "--export p12 in a batch needs --p12-password-file <file>", "one password for all");
+  }
+  return { targets, out: options.out, options };
+}
+
+/** Writes the bundles of every row (issued now or earlier) for every target that applies to it. */
+export async function exportBatch(
+  plan: ExportPlan,
+  rows: readonly { readonly kind: LeafKind; readonly name: string }[],
+  store: CaStore,
+  context: Context,
+): Promise<ExportedBundle[]> {
+  const exported: ExportedBundle[] = [];
+  const write = async (target: ExportTarget, name: string, out: string, args: string[], extra: TargetOptions) => {
+    if (existsSync(out) && plan.options.force !== true) {
+      exported.push({ name, target: target.name, out, status: "kept" });
+      return;
+    }
+    const options = { ...plan.options, ...extra, installDir: plan.options.installDir ?? target.defaultInstallDir };
+    writeBundle(out, await target.build(args, options, store, context), { force: plan.options.force === true });
+    exported.push({ name, target: target.name, out, status: "exported" });
+  };
+  for (const target of plan.targets) {
+    if (BATCH_TARGETS[target.name] === "once") await write(target, "ca", join(plan.out, target.name), [], {});
+  }
+  for (const row of rows) {
+    for (const target of plan.targets) {
+      const applies = BATCH_TARGETS[target.name];
+      if (applies === "once" || (applies === "server" && row.kind !== "server")) continue;
+      const out = join(plan.out, row.name, target.name);
+      await write(target, row.name, out, [row.name], applies === "server" ? { server: row.name } : {});
+    }
+  }
+  return exported;
+}
