@@ -4,18 +4,25 @@
  * heavy libraries alone, each in a fresh node process.
  */
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { median } from "./measure.js";
 
-/** Paths inside the snapshot of the build that the bench measures. */
-const MODULES: readonly (readonly [string, string])[] = [
-  ["src/cli/main.js (--version, --help)", "dist/src/cli/main.js"],
-  ["src/cli/commands/issue.js (issue)", "dist/src/cli/commands/issue.js"],
-  ["src/pki/x509.js (@peculiar/x509 + polyfills)", "dist/src/pki/x509.js"],
-  ["pkijs alone", "node_modules/pkijs/build/index.js"],
-  ["commander alone", "node_modules/commander/esm.mjs"],
-];
+/** What the CLI loads (the esbuild bundle bin/nutca.js runs), and the heavy libraries alone, inside the snapshot. */
+function modules(app: string): (readonly [string, string])[] {
+  const meta = JSON.parse(readFileSync(join(app, "dist", "bundle", "meta.json"), "utf8")) as {
+    outputs: Record<string, { entryPoint?: string }>;
+  };
+  const chunk = (entry: string) => Object.keys(meta.outputs).find((out) => meta.outputs[out]!.entryPoint === entry)!;
+  return [
+    ["bundle main.js (--help)", chunk("dist/src/cli/main.js")],
+    ["bundle issue chunk, with its imports", chunk("dist/src/cli/commands/issue.js")],
+    ["@peculiar/x509 + polyfills (not bundled)", "dist/src/pki/x509.js"],
+    ["pkijs alone", "node_modules/pkijs/build/index.js"],
+    ["commander alone", "node_modules/commander/esm.mjs"],
+  ];
+}
 
 function importMs(url: string, cwd: string, env: NodeJS.ProcessEnv): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(url)}); process.stdout.write(String(performance.now() - t));`;
@@ -25,7 +32,7 @@ function importMs(url: string, cwd: string, env: NodeJS.ProcessEnv): number {
 }
 
 export function startupBreakdown(app: string, env: NodeJS.ProcessEnv, reps: number): string {
-  const lines = MODULES.map(([label, path]) => {
+  const lines = modules(app).map(([label, path]) => {
     const url = pathToFileURL(join(app, path)).href;
     const ms = median(Array.from({ length: reps }, () => importMs(url, app, env)));
     return `  ${label.padEnd(46)} ${ms.toFixed(1).padStart(7)} ms`;

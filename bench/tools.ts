@@ -15,7 +15,7 @@ export const EASYRSA = "/usr/share/easy-rsa/easyrsa";
 export const PASSPHRASE = "bench passphrase, not a secret";
 
 /**
- * Copies the built CLI (bin, dist/src, package.json; node_modules linked) under
+ * Copies the built CLI (bin, dist/src, dist/bundle, package.json; node_modules linked) under
  * ROOT and returns the copy's directory, so a rebuild in the working tree
  * during a long run cannot change, or break, what is measured.
  */
@@ -23,6 +23,7 @@ export function snapshotBuild(root: string): string {
   const app = join(root, "app");
   cpSync(join(REPO, "bin"), join(app, "bin"), { recursive: true });
   cpSync(join(REPO, "dist", "src"), join(app, "dist", "src"), { recursive: true });
+  cpSync(join(REPO, "dist", "bundle"), join(app, "dist", "bundle"), { recursive: true });
   cpSync(join(REPO, "package.json"), join(app, "package.json"));
   symlinkSync(join(REPO, "node_modules"), join(app, "node_modules"));
   return app;

@@ -7,9 +7,11 @@
  * as dist/src/cli, so main.js finds package.json at the same relative path.
  * dist/bundle/meta.json maps every chunk to its inputs (test/startup reads it).
  */
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
+// Chunk names carry content hashes: without a clean directory, every build would leave its old chunks.
+rmSync("dist/bundle", { recursive: true, force: true });
 const result = await build({
   entryPoints: ["dist/src/cli/main.js"],
   outdir: "dist/bundle/cli",
