@@ -52,6 +52,8 @@ export function runOnce(spec: RunSpec): Sample {
 export interface Row {
   readonly job: string;
   readonly tool: string;
+  /** How many certificates the job makes, for the per-certificate column. */
+  readonly certificates?: number;
   /** Median wall time in ms and the highest peak RSS seen; or why there is no number. */
   readonly result: { readonly ms: number; readonly kb: number | undefined; readonly runs: number } | string;
 }
@@ -63,13 +65,21 @@ export function median(values: readonly number[]): number {
 }
 
 /** Runs `next(i)` `runs` times and summarizes; a failure becomes the row's text instead of a number. */
-export function measure(job: string, tool: string, runs: number, next: (i: number) => Sample): Row {
+export function measure(
+  job: string,
+  tool: string,
+  runs: number,
+  next: (i: number) => Sample,
+  certificates?: number,
+): Row {
+  const counted = certificates === undefined ? {} : { certificates };
   try {
     const samples = Array.from({ length: runs }, (_, i) => next(i));
     const kbs = samples.map((s) => s.kb).filter((kb): kb is number => kb !== undefined);
     return {
       job,
       tool,
+      ...counted,
       result: {
         ms: median(samples.map((s) => s.ms)),
         kb: kbs.length > 0 ? Math.max(...kbs) : undefined,
@@ -78,20 +88,21 @@ export function measure(job: string, tool: string, runs: number, next: (i: numbe
     };
   } catch (error) {
     // The first line, shortened: the table stays readable and the cause is still named.
-    return { job, tool, result: `failed: ${(error as Error).message.split("\n")[0]!.slice(0, 110)}` };
+    return { job, tool, ...counted, result: `failed: ${(error as Error).message.split("\n")[0]!.slice(0, 110)}` };
   }
 }
 
 /** A Markdown table, so the output can be pasted into README.md as is. */
 export function renderTable(rows: readonly Row[], baselineMs: number): string {
-  const header = ["job", "tool", "median wall", "peak RSS", "× node -e 0", "runs"];
+  const header = ["job", "tool", "median wall", "per cert", "peak RSS", "× node -e 0", "runs"];
   const lines = rows.map((row) => {
-    if (typeof row.result === "string") return [row.job, row.tool, row.result, "", "", ""];
+    if (typeof row.result === "string") return [row.job, row.tool, row.result, "", "", "", ""];
     const { ms, kb, runs } = row.result;
     return [
       row.job,
       row.tool,
       ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(1)} ms`,
+      row.certificates === undefined ? "" : `${(ms / row.certificates).toFixed(2)} ms`,
       kb === undefined ? "?" : `${(kb / 1024).toFixed(1)} MiB`,
       `${(ms / baselineMs).toFixed(1)}`,
       String(runs),
