@@ -86,6 +86,16 @@ export function locateStore(
 
 export const DEFAULT_STORE_DIR = "./ca-store";
 
+/**
+ * An absolute directory that reads back the same: values are trimmed, so it
+ * must not end in white space (": /" resolves to "<cwd>/: ").
+ */
+function resolvedDir(text: string): string {
+  let dir = resolve(text);
+  while (dir !== dir.trimEnd()) dir = resolve(dir.trimEnd());
+  return dir;
+}
+
 /** Checks and normalises a value for a key, with the same parsers the commands use. */
 export async function parseSetting(key: SettingKey, value: string, now = new Date()): Promise<string> {
   const text = value.trim();
@@ -93,7 +103,7 @@ export async function parseSetting(key: SettingKey, value: string, now = new Dat
     case "storeDir":
     case "outDir":
       if (text === "") throw new NutcaError("USAGE", `${key} must not be empty`, "give a directory");
-      return resolve(text);
+      return resolvedDir(text);
     case "keyType": {
       const { parseKeyType } = await import("./pki/keys.js");
       return parseKeyType(text);

@@ -49,9 +49,12 @@ export async function doctorStore(store: CaStore, options: StoreDoctorOptions): 
   const caCheck = new CheckBuilder("store.ca", "CA certificate sound and recorded");
   let ca: x509.X509Certificate | undefined;
   try {
-    ca = readCaCertificate(store);
-    caCheck.addAll(lintCertificate(ca, { now: options.now }), store.layout.caCert);
-    if (settings?.ca.intermediate !== true && !isSelfSigned(ca)) {
+    const read = readCaCertificate(store);
+    const findings = lintCertificate(read, { now: options.now });
+    caCheck.addAll(findings, store.layout.caCert);
+    // A CA whose parts cannot be read (the "unreadable" finding) anchors no other check.
+    if (!findings.some((finding) => finding.code === "unreadable")) ca = read;
+    if (ca && settings?.ca.intermediate !== true && !isSelfSigned(ca)) {
       caCheck.add(
         "error",
         "ca-not-self-signed",
@@ -96,7 +99,9 @@ function checkRoot(
     );
     return undefined;
   }
-  check.addAll(lintCertificate(root, { now }), store.layout.rootCert);
+  const findings = lintCertificate(root, { now });
+  check.addAll(findings, store.layout.rootCert);
+  if (findings.some((finding) => finding.code === "unreadable")) return undefined;
   if (!isSelfSigned(root)) {
     check.add(
       "error",

@@ -11,7 +11,12 @@ import { x509 } from "./x509.js";
 
 /** True when `issuer` names and signed `certificate`. */
 export function issuedBy(certificate: x509.X509Certificate, issuer: x509.X509Certificate): boolean {
-  return nodeIssuedBy(nodeCertificate(certificate), nodeCertificate(issuer));
+  try {
+    return nodeIssuedBy(nodeCertificate(certificate), nodeCertificate(issuer));
+  } catch {
+    // OpenSSL cannot read one of them (damage @peculiar/x509 let through): it issued nothing
+    return false;
+  }
 }
 
 function nodeIssuedBy(certificate: NodeCertificate, issuer: NodeCertificate): boolean {

@@ -73,16 +73,10 @@ function notARequest(source: string, cause?: unknown): NutcaError {
  */
 export async function readSigningRequest(bytes: Uint8Array, source = "the request"): Promise<SigningRequest> {
   const csr = decodeCsr(bytes, source);
-  let extensions: x509.Extension[];
-  try {
-    extensions = csr.extensions;
-  } catch (error) {
-    throw new NutcaError("BAD_CSR", `the extensions in ${source} cannot be read`, "make a new request", {
-      cause: error,
-    });
-  }
-  const spki = new Uint8Array(csr.publicKey.rawData);
-  const { publicKey, keyType } = await importPublicKey(spki);
+  // @peculiar/x509 parses these parts only when asked: a damaged request fails here, not at decodeCsr.
+  const extensions = await readPart(source, "extensions", () => csr.extensions);
+  const spki = await readPart(source, "public key", () => new Uint8Array(csr.publicKey.rawData));
+  const { publicKey, keyType } = await readPart(source, "public key", () => importPublicKey(spki));
   if (!(await verifies(csr))) {
     throw new NutcaError(
       "BAD_CSR",
@@ -90,23 +84,35 @@ export async function readSigningRequest(bytes: Uint8Array, source = "the reques
       "the request was altered or not signed by its key: make a new one on the host",
     );
   }
-  assertNotCaRequest(extensions, source);
-  const sans = extensions.find((extension) => extension instanceof x509.SubjectAlternativeNameExtension);
-  const requested = { dns: [] as string[], ip: [] as string[], other: [] as string[] };
-  for (const name of (sans as x509.SubjectAlternativeNameExtension | undefined)?.names.items ?? []) {
-    if (name.type === "dns") requested.dns.push(name.value);
-    else if (name.type === "ip") requested.ip.push(name.value);
-    else requested.other.push(`${name.type}:${name.value}`);
+  await readPart(source, "extensions", () => assertNotCaRequest(extensions, source));
+  const requested = await readPart(source, "names", () => {
+    const sans = extensions.find((extension) => extension instanceof x509.SubjectAlternativeNameExtension);
+    const names = { dns: [] as string[], ip: [] as string[], other: [] as string[] };
+    for (const name of (sans as x509.SubjectAlternativeNameExtension | undefined)?.names.items ?? []) {
+      if (name.type === "dns") names.dns.push(name.value);
+      else if (name.type === "ip") names.ip.push(name.value);
+      else names.other.push(`${name.type}:${name.value}`);
+    }
+    return names;
+  });
+  const commonName = await readPart(source, "subject", () => csr.subjectName.getField("CN")[0]);
+  const extendedKeyUsages = await readPart(source, "extended key usages", () => {
+    const eku = extensions.find((extension) => extension instanceof x509.ExtendedKeyUsageExtension);
+    return eku ? (eku as x509.ExtendedKeyUsageExtension).usages.map(String) : [];
+  });
+  return { commonName, publicKey, spki, keyType, requested, extendedKeyUsages };
+}
+
+/** Runs a lazy read of part of a request; whatever it throws becomes a one-line BAD_CSR. */
+async function readPart<T>(source: string, part: string, read: () => T | Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof NutcaError) throw error;
+    throw new NutcaError("BAD_CSR", `the ${part} in ${source} cannot be read`, "make a new request", {
+      cause: error,
+    });
   }
-  const eku = extensions.find((extension) => extension instanceof x509.ExtendedKeyUsageExtension);
-  return {
-    commonName: csr.subjectName.getField("CN")[0],
-    publicKey,
-    spki,
-    keyType,
-    requested,
-    extendedKeyUsages: eku ? (eku as x509.ExtendedKeyUsageExtension).usages.map(String) : [],
-  };
 }
 
 async function verifies(csr: x509.Pkcs10CertificateRequest): Promise<boolean> {

@@ -1,4 +1,5 @@
 /** What lint and doctor report: a problem (or a note), and what to do about it. */
+import { escapeControls } from "../errors.js";
 
 export type Severity = "error" | "warning" | "info";
 
@@ -8,6 +9,25 @@ export interface Finding {
   readonly code: string;
   readonly message: string;
   readonly fix: string;
+}
+
+/**
+ * A damaged object the parser accepted whose parts cannot be read (the
+ * libraries parse extensions, keys and fields only when asked): one finding
+ * in place of the exception, so inspect and doctor report it and go on.
+ */
+export function unreadableFinding(what: string, error: unknown): Finding {
+  return {
+    severity: "error",
+    code: "unreadable",
+    message: `${what} is damaged and cannot be read (${firstLine(error)})`,
+    fix: "replace it with an intact copy (nutca show <name> --pem prints the store's own)",
+  };
+}
+
+/** The first line of what was thrown, safe to print. */
+export function firstLine(error: unknown): string {
+  return escapeControls((error instanceof Error ? error.message : String(error)).split(/\r?\n|\r/)[0] ?? "");
 }
 
 /** Errors and warnings are problems; info is a note (e.g. a check that was skipped). */

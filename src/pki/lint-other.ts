@@ -1,8 +1,9 @@
 /** Lint for the other objects inspect reads: CRLs, certificate requests and keys. */
 import type { KeyObject } from "node:crypto";
+import { isNutcaError } from "../errors.js";
 import { rawCrlTimes, timeEncodingProblem } from "./der.js";
 import { keyFacts, sanEntries } from "./describe.js";
-import { expiryFindings, SOON_MS, type Finding } from "./findings.js";
+import { expiryFindings, SOON_MS, unreadableFinding, type Finding } from "./findings.js";
 import { ipAsDnsFindings, keyFindings, weakSignatureFindings } from "./lint.js";
 import { x509 } from "./x509.js";
 
@@ -13,6 +14,15 @@ export interface CrlLintOptions {
 }
 
 export function lintCrl(crl: x509.X509Crl, options: CrlLintOptions): Finding[] {
+  try {
+    return lintCrlFields(crl, options);
+  } catch (error) {
+    if (isNutcaError(error)) throw error;
+    return [unreadableFinding("the CRL", error)];
+  }
+}
+
+function lintCrlFields(crl: x509.X509Crl, options: CrlLintOptions): Finding[] {
   const findings: Finding[] = [];
   const der = new Uint8Array(crl.rawData);
   if (options.label !== undefined && options.label !== "X509 CRL") {
@@ -86,6 +96,15 @@ export function crlExpiryFindings(thisUpdate: Date, nextUpdate: Date, now: Date)
 }
 
 export async function lintCsr(csr: x509.Pkcs10CertificateRequest, key: KeyObject): Promise<Finding[]> {
+  try {
+    return await lintCsrFields(csr, key);
+  } catch (error) {
+    if (isNutcaError(error)) throw error;
+    return [unreadableFinding("the request", error)];
+  }
+}
+
+async function lintCsrFields(csr: x509.Pkcs10CertificateRequest, key: KeyObject): Promise<Finding[]> {
   const findings: Finding[] = [];
   let valid = false;
   try {

@@ -17,7 +17,9 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { crl, revoke } from "../../src/cli/commands/revoke.js";
 import { runNutca, tempDir } from "../helpers/cli.js";
+import { damageCurveOid } from "../inspect/fixtures.js";
 import { makeStore, testContext } from "../inspect/support.js";
+import { x509 } from "../../src/pki/x509.js";
 import { copyTree, runDoctor } from "./support.js";
 
 let dir: string;
@@ -110,6 +112,19 @@ test("fault: a missing certificate, a replaced certificate, a stray file", async
   const stray = fresh();
   copyFileSync(join(stray, "issued/mon1.crt.pem"), join(stray, "issued/extra.crt.pem"));
   await expectProblem(stray, "stray-file");
+});
+
+test("fault: a damaged certificate that still decodes (CA and leaf) is unreadable, not a crash", async () => {
+  for (const file of ["ca.crt.pem", "issued/ups1.crt.pem"]) {
+    const store = fresh();
+    const path = join(store, file);
+    const der = damageCurveOid(new Uint8Array(new x509.X509Certificate(readFileSync(path, "utf8")).rawData));
+    writeFileSync(path, x509.PemConverter.encode(der.buffer, "CERTIFICATE") + "\n");
+    const run = await runDoctor(store);
+    assert.equal(run.healthy, false, run.human);
+    assert.ok(run.problems.length > 0, file);
+    if (file === "ca.crt.pem") assert.ok(run.problems.includes("unreadable"), run.problems.join(", "));
+  }
 });
 
 test("fault: a key that is not its certificate's", async () => {

@@ -99,3 +99,19 @@ export async function makeEd25519(): Promise<x509.X509Certificate> {
 export function pem(certificate: x509.X509Certificate): string {
   return certificate.toString("pem") + "\n";
 }
+
+/** The P-256 curve OID (1.2.840.10045.3.1.7) as DER, tag first. */
+const P256_OID = Buffer.from("06082a8648ce3d030107", "hex");
+
+/**
+ * A copy of a certificate's, request's or key's DER whose public key names its
+ * curve under a wrong tag: @peculiar/x509 still decodes the object (it reads
+ * the key only when asked); OpenSSL and the key import refuse it.
+ */
+export function damageCurveOid(der: Uint8Array): Uint8Array<ArrayBuffer> {
+  const out = Buffer.from(der);
+  const at = out.indexOf(P256_OID);
+  if (at < 0) throw new Error("no P-256 key in this DER");
+  out[at] = 0x04;
+  return new Uint8Array(out);
+}

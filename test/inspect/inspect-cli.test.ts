@@ -11,6 +11,7 @@ import { exportBundle } from "../../src/cli/commands/export.js";
 import { EXPORT_TARGETS } from "../../src/cli/export-targets.js";
 import { x509 } from "../../src/pki/x509.js";
 import { runNutca, snapshotDir, tempDir } from "../helpers/cli.js";
+import { damageCurveOid } from "./fixtures.js";
 import { dataOf, makeStore, testContext } from "./support.js";
 
 let dir: string;
@@ -135,6 +136,33 @@ test("an Ed25519 request is flagged: NSS cannot load it", async () => {
     report.items[0]!.findings.map((finding) => finding.code),
     ["ed25519-key"],
   );
+});
+
+test("a damaged certificate, request or CRL that decodes is one unreadable item, not a crash", async () => {
+  const leaf = new x509.X509Certificate(readFileSync(join(store, "issued/ups1.crt.pem"), "utf8"));
+  const damaged = x509.PemConverter.encode(damageCurveOid(new Uint8Array(leaf.rawData)).buffer, "CERTIFICATE");
+  const file = join(dir, "damaged-chain.pem");
+  // The damaged leaf, then the intact CA: the CA is still read, matched and linted.
+  writeFileSync(file, damaged + "\n" + readFileSync(join(store, "ca.crt.pem"), "utf8"));
+  const { report, human } = await run(file);
+  assert.deepEqual(
+    report.items.map((item) => item.type),
+    ["unknown", "certificate"],
+  );
+  assert.deepEqual(
+    report.items[0]!.findings.map((finding) => finding.code),
+    ["unreadable"],
+  );
+  assert.match(human, /1\. Unread block "CERTIFICATE": cannot be read \(/);
+  assert.match(human, /store: +this is the store's CA/);
+
+  const der = join(dir, "damaged.der");
+  writeFileSync(der, damageCurveOid(new Uint8Array(leaf.rawData)));
+  const cli = await runNutca(["inspect", der], { store });
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.equal(cli.stderr, "");
+  assert.match(cli.stdout, /Unread block "certificate \(DER\)": cannot be read/);
+  assert.match(cli.stdout, /1 error\(s\), 0 warning\(s\)\./);
 });
 
 test("bad input: a missing file or a non-PKI file is one line on stderr, exit 2", async () => {

@@ -144,6 +144,25 @@ test("a bad signature, a CA request and names outside the constraints are refuse
   assert.equal(verify(store, join(store, signed.files.cert)).code, 0);
 });
 
+test("a request whose public key is damaged (curve OID tag changed) is one line, BAD_CSR, exit 2", (t) => {
+  if (!requireTools(t, "openssl")) return;
+  const { dir, store } = makeStore();
+  const good = opensslCsr(dir, "key", "ec", "/CN=ok.example.net", ["subjectAltName=DNS:ok.example.net"]);
+  const bytes = Buffer.from(
+    readFileSync(good.csr, "utf8")
+      .replace(/-----[^-]+-----/g, "")
+      .replace(/\s+/g, ""),
+    "base64",
+  );
+  const curve = bytes.indexOf(Buffer.from("06082a8648ce3d030107", "hex"));
+  assert.ok(curve > 0);
+  bytes[curve] = 0x04; // the curve OID is now an OCTET STRING: the request decodes, its key does not
+  const damaged = join(dir, "damaged-key.csr");
+  const body = bytes.toString("base64").replace(/(.{64})/g, "$1\n");
+  writeFileSync(damaged, `-----BEGIN CERTIFICATE REQUEST-----\n${body}\n-----END CERTIFICATE REQUEST-----\n`);
+  assertRefused(store, ["sign", damaged, "--profile", "server"], /the public key in .* cannot be read/);
+});
+
 test("an encrypted CA signs with the passphrase from a file", (t) => {
   if (!requireTools(t, "openssl")) return;
   const { dir, store } = makeStore([], true);

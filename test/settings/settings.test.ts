@@ -39,6 +39,16 @@ test("values are checked and normalised with the same parsers as the commands", 
   await rejects("storeDir", " ", /storeDir must not be empty/);
 });
 
+test('a directory value reads back unchanged: no trailing space left by resolving (": /")', async () => {
+  for (const key of ["storeDir", "outDir"] as const) {
+    for (const value of [": /", "a / /", "store /", " /tmp/x/ ", "/"]) {
+      const saved = await parseSetting(key, value);
+      assert.equal(saved, saved.trimEnd(), `${key} ${JSON.stringify(value)} -> ${JSON.stringify(saved)}`);
+      assert.equal(await parseSetting(key, saved), saved, `${key} ${JSON.stringify(value)} re-parsed`);
+    }
+  }
+});
+
 test("the store: --store, then NUTCA_STORE, then the saved preference, then ./ca-store", () => {
   const env = freshEnv();
   assert.deepEqual(locateStore(undefined, env), { dir: resolve("./ca-store"), source: "default" });

@@ -13,7 +13,8 @@ import {
   sanEntries,
   type CertificateFacts,
 } from "../../pki/describe.js";
-import type { Finding } from "../../pki/findings.js";
+import { isNutcaError } from "../../errors.js";
+import { firstLine, unreadableFinding, type Finding } from "../../pki/findings.js";
 import { lintCertificate } from "../../pki/lint.js";
 import { lintCrl, lintCsr, lintKey } from "../../pki/lint-other.js";
 import type { PkiObject } from "../../pki/objects.js";
@@ -68,48 +69,18 @@ export async function inspectItems(
   view: StoreView | undefined,
   now: Date,
 ): Promise<{ items: InspectItem[]; findings: Finding[] }> {
-  const certificates = objects.flatMap(({ object }) => (object.kind === "certificate" ? [object.certificate] : []));
+  // Only certificates whose parts can be read are matched against the file's other objects.
+  const certificates = objects.flatMap(({ object }) =>
+    object.kind === "certificate" && readable(object.certificate) ? [object.certificate] : [],
+  );
   const items: InspectItem[] = [];
   for (const { object, friendlyName } of objects) {
-    const named = friendlyName === undefined ? {} : { friendlyName };
-    switch (object.kind) {
-      case "certificate": {
-        const issuer =
-          certificates.find((other) => other !== object.certificate && issuedBy(object.certificate, other)) ?? view?.ca;
-        const findings = lintCertificate(object.certificate, { now, ...(issuer ? { issuer } : {}) });
-        const store = relation(object.certificate, view, findings);
-        items.push({ type: "certificate", facts: certificateFacts(object.certificate), store, ...named, findings });
-        break;
-      }
-      case "csr":
-        items.push(await csrItem(object.csr));
-        break;
-      case "crl":
-        items.push(await crlItem(object.crl, object.label, view, now));
-        break;
-      case "private-key":
-      case "public-key": {
-        const facts = keyFacts(object.key);
-        const matches = keyOwner(object.key, certificates, view);
-        const findings = object.kind === "private-key" ? lintKey(object.key) : [];
-        items.push({
-          type: object.kind,
-          key: facts.description,
-          publicKeySha256: facts.spkiSha256,
-          matches,
-          ...named,
-          findings,
-        });
-        break;
-      }
-      case "encrypted-key":
-        items.push({ type: "encrypted-key", protection: object.protection, findings: [] });
-        break;
-      case "unknown":
-        items.push({ type: "unknown", label: object.label, reason: object.reason, findings: [] });
-        break;
-      case "pkcs12":
-        break;
+    try {
+      const item = await inspectItem(object, friendlyName, certificates, view, now);
+      if (item) items.push(item);
+    } catch (error) {
+      if (isNutcaError(error)) throw error;
+      items.push(unreadableItem(object, error));
     }
   }
   return {
@@ -119,6 +90,75 @@ export async function inspectItems(
       certificates,
     ),
   };
+}
+
+/**
+ * @peculiar/x509 accepts a certificate, request or CRL whose extensions, key or
+ * fields are damaged and fails only when they are read: such an object is one
+ * "unknown" item saying so, like a PEM block that cannot be parsed at all.
+ */
+function unreadableItem(object: PkiObject, error: unknown): InspectItem {
+  const label = ("label" in object ? object.label : undefined) ?? `${object.kind} (DER)`;
+  const what = object.kind === "csr" ? "the request" : object.kind === "crl" ? "the CRL" : `the ${object.kind}`;
+  return {
+    type: "unknown",
+    label,
+    reason: `cannot be read (${firstLine(error)})`,
+    findings: [unreadableFinding(what, error)],
+  };
+}
+
+function readable(certificate: x509.X509Certificate): boolean {
+  try {
+    certificateFacts(certificate);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The item for one object (none for the PKCS#12 container, whose contents are listed instead). */
+async function inspectItem(
+  object: PkiObject,
+  friendlyName: string | undefined,
+  certificates: readonly x509.X509Certificate[],
+  view: StoreView | undefined,
+  now: Date,
+): Promise<InspectItem | undefined> {
+  const named = friendlyName === undefined ? {} : { friendlyName };
+  switch (object.kind) {
+    case "certificate": {
+      const issuer =
+        certificates.find((other) => other !== object.certificate && issuedBy(object.certificate, other)) ?? view?.ca;
+      const findings = lintCertificate(object.certificate, { now, ...(issuer ? { issuer } : {}) });
+      const store = relation(object.certificate, view, findings);
+      return { type: "certificate", facts: certificateFacts(object.certificate), store, ...named, findings };
+    }
+    case "csr":
+      return csrItem(object.csr);
+    case "crl":
+      return crlItem(object.crl, object.label, view, now);
+    case "private-key":
+    case "public-key": {
+      const facts = keyFacts(object.key);
+      const matches = keyOwner(object.key, certificates, view);
+      const findings = object.kind === "private-key" ? lintKey(object.key) : [];
+      return {
+        type: object.kind,
+        key: facts.description,
+        publicKeySha256: facts.spkiSha256,
+        matches,
+        ...named,
+        findings,
+      };
+    }
+    case "encrypted-key":
+      return { type: "encrypted-key", protection: object.protection, findings: [] };
+    case "unknown":
+      return { type: "unknown", label: object.label, reason: object.reason, findings: [] };
+    case "pkcs12":
+      return undefined;
+  }
 }
 
 function relation(certificate: x509.X509Certificate, view: StoreView | undefined, findings: Finding[]): string {
@@ -146,8 +186,12 @@ function keyOwner(key: KeyObject, certificates: readonly x509.X509Certificate[],
   if (index >= 0) return `the key of certificate ${index + 1} in this file ("${certificates[index]!.subject}")`;
   const owner = view?.keyOwners.get(hash);
   if (owner) return `the key of "${owner}" in the store`;
-  if (view?.ca && certificateKeyFacts(view.ca).spkiSha256 === hash) return "the key of the store's CA";
-  if (view?.rootCa && certificateKeyFacts(view.rootCa).spkiSha256 === hash) return "the key of the store's root CA";
+  if (view?.ca && readable(view.ca) && certificateKeyFacts(view.ca).spkiSha256 === hash) {
+    return "the key of the store's CA";
+  }
+  if (view?.rootCa && readable(view.rootCa) && certificateKeyFacts(view.rootCa).spkiSha256 === hash) {
+    return "the key of the store's root CA";
+  }
   return "no certificate in this file or the store";
 }
 
