@@ -219,10 +219,11 @@ export class CaStore {
   /**
    * Commits many issuances under one lock, in groups of 1, 2, 4 … up to
    * MAX_COMMIT_GROUP: one ledger append (the commit point) and one flush per
-   * directory for each group. A crash leaves a prefix of the batch, which recover() and a re-run
-   * complete. An issuance whose `keep` returns false (say, its name was taken
-   * meanwhile) is left out; the ones committed are returned in order. Names
-   * within one batch must be distinct (the manifest parser refuses repeats).
+   * directory for each group. A crash leaves a prefix of the batch, which
+   * recover() and a re-run complete. An issuance whose `keep` returns false
+   * (say, its name was taken meanwhile) is left out; the ones committed are
+   * returned in order. Names within one batch must be distinct (the manifest
+   * parser refuses repeats).
    */
   async commitIssuances(
     command: string,
