@@ -85,6 +85,8 @@ export interface LeafCertificate extends CertificateFacts {
 const TAG_BIT_STRING = 0x03;
 /** [0] EXPLICIT INTEGER 2: version v3. */
 const VERSION_3 = Uint8Array.of(0xa0, 0x03, 0x02, 0x01, 0x02);
+/** The context tag of the TBSCertificate's extensions: [3] EXPLICIT. */
+const TAG_EXTENSIONS = 0xa3;
 const ID_AT_COMMON_NAME = "2.5.4.3";
 const ID_AT_ORGANIZATION = "2.5.4.10";
 
@@ -115,7 +117,7 @@ export function createLeafCertificate(request: LeafRequest, signer: LeafSigner):
     serialize(new Validity({ notBefore, notAfter: request.notAfter })),
     serialize(leafName(request.commonName, request.organization)),
     request.publicKey,
-    encodeTlv(0xa3, leafExtensionsDer(request, signer.ca.keyIdentifier)),
+    encodeTlv(TAG_EXTENSIONS, leafExtensionsDer(request, signer.ca.keyIdentifier)),
   );
   const der = encodeTlv(
     TAG_SEQUENCE,
