@@ -37,6 +37,7 @@ import {
 import type { CaFacts } from "./ca-facts.js";
 import { children, encodeTlv, readTlv, TAG_INTEGER, TAG_SEQUENCE } from "./der.js";
 import { isRsa, type KeyType } from "./keys.js";
+import { isPrintableString } from "./names.js";
 import { pemEncode } from "./pem.js";
 import { assertNotAfterWithin, notBeforeFor } from "./validity.js";
 
@@ -221,17 +222,13 @@ function leafName(commonName: string, organization: string | undefined): Name {
     new RelativeDistinguishedName([
       new AttributeTypeAndValue({
         type,
-        value: new AttributeValue(isPrintable(value) ? { printableString: value } : { utf8String: value }),
+        value: new AttributeValue(isPrintableString(value) ? { printableString: value } : { utf8String: value }),
       }),
     ]);
   return new Name([
     ...(organization ? [attribute(ID_AT_ORGANIZATION, organization)] : []),
     attribute(ID_AT_COMMON_NAME, commonName),
   ]);
-}
-
-function isPrintable(value: string): boolean {
-  return /^[A-Za-z0-9 '()+,\-./:=?]*$/.test(value);
 }
 
 /** RFC 4514 escaping, the way @peculiar/x509's Name.toString writes it. */

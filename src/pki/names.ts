@@ -169,3 +169,8 @@ export function checkCommonName(text: string, what = "common name"): string {
   }
   return value;
 }
+
+/** True when X.520's PrintableString can hold the text (else a name attribute is a UTF8String). */
+export function isPrintableString(text: string): boolean {
+  return /^[A-Za-z0-9 '()+,\-./:=?]*$/.test(text);
+}

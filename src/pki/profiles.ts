@@ -5,6 +5,7 @@
 import { id_ce_nameConstraints } from "@peculiar/asn1-x509";
 import { signingAlgorithm, type KeyType } from "./keys.js";
 import { hasConstraints, nameConstraintsValue, type Permitted } from "./name-constraints.js";
+import { isPrintableString } from "./names.js";
 import { randomSerial } from "./serial.js";
 import { assertNotAfterWithin, notBeforeFor } from "./validity.js";
 import type { CertificateFacts } from "./leaf-certificate.js";
@@ -29,11 +30,17 @@ export interface Issuer {
   readonly keyType: KeyType;
 }
 
-export function distinguishedName(commonName: string, organization?: string): x509.JsonName {
-  const name: x509.JsonName = [];
-  if (organization) name.push({ O: [organization] });
-  name.push({ CN: [commonName] });
-  return name;
+/**
+ * O (when given) then CN. The values are given typed, PrintableString when they can be, else
+ * UTF8String, as leaf-certificate.ts encodes them: as plain strings, @peculiar/x509 would read a
+ * leading "#" as hex and strip quotes and backslashes.
+ */
+export function distinguishedName(commonName: string, organization?: string): x509.Name {
+  const value = (text: string) => [isPrintableString(text) ? { printableString: text } : { utf8String: text }];
+  const name: x509.JsonNameParams = [];
+  if (organization) name.push({ O: value(organization) });
+  name.push({ CN: value(commonName) });
+  return new x509.Name(name);
 }
 
 export async function createCaCertificate(request: CaRequest, crypto: Crypto = engine): Promise<x509.X509Certificate> {

@@ -291,3 +291,16 @@ describe("secrets at rest", () => {
     }
   });
 });
+
+test("a CA name with a leading #, quotes and a backslash is kept as typed, in the CA and its leaves", async (t) => {
+  const store = join(tempDir(), "store");
+  const name = '#1 "Main" \\ CA';
+  await runNutcaOk(["init", "--name", name, "--org", 'Acme "Q" Inc', "--no-passphrase"], { store });
+  await runNutcaOk(["issue", "client", "mon1"], { store });
+  if (!requireTool(t, "openssl")) return;
+  const subject = (file: string) =>
+    runOk("openssl", ["x509", "-in", file, "-noout", "-subject", "-nameopt", "RFC2253"]).stdout.trim();
+  assert.equal(subject(caCert(store)), 'subject=CN=\\#1 \\"Main\\" \\\\ CA,O=Acme \\"Q\\" Inc');
+  assert.equal(subject(leaf(store, "mon1")), 'subject=CN=mon1,O=Acme \\"Q\\" Inc');
+  assert.equal(runOk("openssl", ["verify", "-x509_strict", "-CAfile", caCert(store), leaf(store, "mon1")]).code, 0);
+});
