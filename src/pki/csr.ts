@@ -7,7 +7,7 @@
  */
 import { NutcaError } from "../errors.js";
 import type { KeyType } from "./keys.js";
-import { importPublicKey } from "./spki.js";
+import { publicKeyType } from "./spki.js";
 import { x509 } from "./x509.js";
 
 const REQUEST_LABELS = new Set(["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"]);
@@ -15,7 +15,6 @@ const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 
 export interface SigningRequest {
   readonly commonName: string | undefined;
-  readonly publicKey: CryptoKey;
   readonly spki: Uint8Array;
   readonly keyType: KeyType;
   /** The subjectAltNames asked for, as written (not yet validated). */
@@ -76,7 +75,7 @@ export async function readSigningRequest(bytes: Uint8Array, source = "the reques
   // @peculiar/x509 parses these parts only when asked: a damaged request fails here, not at decodeCsr.
   const extensions = await readPart(source, "extensions", () => csr.extensions);
   const spki = await readPart(source, "public key", () => new Uint8Array(csr.publicKey.rawData));
-  const { publicKey, keyType } = await readPart(source, "public key", () => importPublicKey(spki));
+  const keyType = await readPart(source, "public key", () => publicKeyType(spki));
   if (!(await verifies(csr))) {
     throw new NutcaError(
       "BAD_CSR",
@@ -100,7 +99,7 @@ export async function readSigningRequest(bytes: Uint8Array, source = "the reques
     const eku = extensions.find((extension) => extension instanceof x509.ExtendedKeyUsageExtension);
     return eku ? (eku as x509.ExtendedKeyUsageExtension).usages.map(String) : [];
   });
-  return { commonName, publicKey, spki, keyType, requested, extendedKeyUsages };
+  return { commonName, spki, keyType, requested, extendedKeyUsages };
 }
 
 /** Runs a lazy read of part of a request; whatever it throws becomes a one-line BAD_CSR. */

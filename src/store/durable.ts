@@ -54,13 +54,6 @@ export function writeFileDurable(path: string, data: string | Uint8Array, mode =
   fsyncDirectory(dir);
 }
 
-/** Moves a file within one file system durably (both directories flushed). */
-export function moveDurable(from: string, to: string): void {
-  renameSync(from, to);
-  fsyncDirectory(dirname(to));
-  if (dirname(from) !== dirname(to)) fsyncDirectory(dirname(from));
-}
-
 /** Appends bytes and flushes them before returning; a failed append (a full disk) is cut off again. */
 export function appendDurable(path: string, data: string, mode = 0o600): void {
   const fd = openSync(path, "a", mode);
