@@ -7,7 +7,7 @@ import { readCaFacts, type CaFacts } from "../pki/ca-facts.js";
 import { parseKeyType } from "../pki/keys.js";
 import type { LeafSigner } from "../pki/leaf-certificate.js";
 import { decryptPkcs8, isEncryptedPem } from "../pki/pkcs8.js";
-import { notACertificate, type CaStore } from "./store.js";
+import { notACertificate, type CaStore, type StoreMeta } from "./store.js";
 
 export function readCa(store: CaStore): CaFacts {
   const der = store.readCertificateDer(store.layout.caCert);
@@ -18,10 +18,13 @@ export function readCa(store: CaStore): CaFacts {
   }
 }
 
-/** The CA, ready to sign leaves. */
-export async function loadSigner(store: CaStore, passphrase: () => Promise<string>): Promise<LeafSigner> {
-  const meta = store.readMeta();
-  const ca = readCa(store);
+/** The CA (as the command already read it), ready to sign leaves. */
+export async function loadSigner(
+  store: CaStore,
+  read: { readonly meta: StoreMeta; readonly ca: CaFacts },
+  passphrase: () => Promise<string>,
+): Promise<LeafSigner> {
+  const { meta, ca } = read;
   const pkcs8 = await readCaKey(store, passphrase);
   const privateKey = createPrivateKey({ key: Buffer.from(pkcs8), format: "der", type: "pkcs8" });
   return { ca, privateKey, keyType: parseKeyType(meta.ca.keyType) };

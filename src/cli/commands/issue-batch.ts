@@ -49,7 +49,7 @@ export async function issueBatch(options: IssueBatchOptions, context: Context): 
   const todo = leaves.filter((leaf) => keep(leaf.name, current));
   let issued: IssueRecord[] = [];
   if (todo.length > 0) {
-    const signer = await loadSigner(store, () => existingPassphrase(options, context));
+    const signer = await loadSigner(store, setting, () => existingPassphrase(options, context));
     const progress = progressBar(todo.length * 2, Boolean(process.stderr.isTTY) && !context.json);
     try {
       const signed: SignedLeaf[] = [];

@@ -117,7 +117,7 @@ export async function issue(
   const { name, dns, ip, notAfter } = leaf;
   assertNameFree(name, store.entries(context.now));
 
-  const signer = await loadSigner(store, () => existingPassphrase(options, context));
+  const signer = await loadSigner(store, setting, () => existingPassphrase(options, context));
   const { record, files } = await signLeaf(leaf, signer, setting);
   await store.commitIssuance(record, files, (entries) => assertNameFree(name, entries));
 

@@ -49,7 +49,7 @@ export async function renew(name: string | undefined, options: RenewOptions, con
     throw new NutcaError("USAGE", "--key chooses the type of a new key", "pass it with --rekey");
   }
   const store = new CaStore(context.storeDir);
-  store.readMeta();
+  const meta = store.readMeta();
   const ca = readCa(store);
   const plan: Plan = {
     rekey: options.rekey === true,
@@ -73,7 +73,7 @@ export async function renew(name: string | undefined, options: RenewOptions, con
       human: `Nothing expires within ${options.expiring}: nothing renewed.`,
     };
   }
-  const signer = await loadSigner(store, () => existingPassphrase(options, context));
+  const signer = await loadSigner(store, { meta, ca }, () => existingPassphrase(options, context));
   const renewed: IssueRecord[] = [];
   for (const entry of targets) renewed.push(await renewOne(store, signer, entry, plan, context.now));
 

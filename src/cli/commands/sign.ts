@@ -53,7 +53,7 @@ export async function sign(csrFile: string, options: SignOptions, context: Conte
   assertNameFree(name, store.entries(context.now));
   warnDroppedUsages(request, kind, context.warn);
 
-  const signer = await loadSigner(store, () => existingPassphrase(options, context));
+  const signer = await loadSigner(store, { meta, ca }, () => existingPassphrase(options, context));
   const certificate = createLeafCertificate(
     {
       kind,
