@@ -1,6 +1,6 @@
 /**
  * The batch manifest of `nutca issue --from`: CSV (a header row naming the
- * columns kind,name,dns,ip,key,not_after) or JSON (an array of objects). Pure:
+ * columns kind,name,dns,ip,key,not_after,server) or JSON (an array of objects). Pure:
  * text in, rows or every problem with its line number out, so a batch is
  * refused whole before anything is written.
  */
@@ -20,6 +20,8 @@ export interface ManifestRow {
   readonly ip: string[];
   readonly key?: string;
   readonly notAfter?: string;
+  /** For a client: the server certificate it connects to (for the exports that name one). */
+  readonly server?: string;
 }
 
 export interface Manifest {
@@ -38,8 +40,8 @@ interface RawRow {
   readonly problem?: string;
 }
 
-const CSV_COLUMNS = ["kind", "name", "dns", "ip", "key", "not_after"];
-const JSON_KEYS = ["kind", "name", "dns", "ip", "key", "notAfter"];
+const CSV_COLUMNS = ["kind", "name", "dns", "ip", "key", "not_after", "server"];
+const JSON_KEYS = ["kind", "name", "dns", "ip", "key", "notAfter", "server"];
 
 /** JSON when the file says so by its name or its first character, CSV otherwise. */
 export function manifestFormat(path: string, text: string): ManifestFormat {
@@ -111,6 +113,9 @@ function validateRow(row: RawRow, now: Date, messages: string[]): ManifestRow | 
   if (key !== undefined) check(() => parseKeyType(key));
   const notAfter = text("notAfter");
   if (notAfter !== undefined) check(() => parseNotAfter(notAfter, now));
+  const rawServer = text("server");
+  const server = rawServer === undefined ? undefined : check(() => parseEntryName(rawServer));
+  if (rawServer !== undefined && kind === "server") messages.push("server is for a client row: the server it connects to");
   if (messages.length > 0 || name === undefined) return undefined;
   return {
     line: row.line,
@@ -120,6 +125,7 @@ function validateRow(row: RawRow, now: Date, messages: string[]): ManifestRow | 
     ip: ip as string[],
     ...(key === undefined ? {} : { key }),
     ...(notAfter === undefined ? {} : { notAfter }),
+    ...(server === undefined ? {} : { server }),
   };
 }
 

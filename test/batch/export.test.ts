@@ -33,7 +33,8 @@ test("bad export options are refused before anything is issued", async () => {
   const before = snapshotDir(store);
   const cases: [string[], RegExp][] = [
     [["--export", "pem"], /--export needs --out/],
-    [["--export", "upsmon", "--out", join(dir, "out")], /a batch cannot export "upsmon"/],
+    [["--export", "wizard", "--out", join(dir, "out")], /a batch cannot export "wizard"/],
+    [["--export", "upsmon", "--out", join(dir, "out")], /--export upsmon needs --backend/],
     [["--export", "upsd", "--out", join(dir, "out")], /--export upsd needs --backend/],
     [["--export", "p12", "--out", join(dir, "out")], /needs --p12-password-file/],
     [["--out", join(dir, "out")], /export options need --export/],
@@ -44,6 +45,14 @@ test("bad export options are refused before anything is issued", async () => {
     assert.match(result.stderr, message);
     assert.equal(result.stderr.trim().split("\n").length, 1, "one line");
   }
+  // Client rows without a server column: every such row is reported by its line, as a bad manifest row is.
+  const noServer = await runNutca(
+    ["issue", "--from", fleet, "--export", "upsmon", "--backend", "openssl", "--out", join(dir, "out")],
+    { store },
+  );
+  assert.equal(noServer.code, 2);
+  assert.match(noServer.stderr, /has 2 bad rows; nothing was issued/);
+  assert.match(noServer.stderr, /line 3: --export upsmon needs the server column/);
   assert.deepEqual(snapshotDir(store), before, "nothing issued");
   assert.equal(existsSync(join(dir, "out")), false, "nothing exported");
 
@@ -99,4 +108,47 @@ test("a batch exports ca once, pem for every row and upsd for its server; a re-r
     ),
   ]);
   assert.equal(verify.code, 0, verify.output);
+});
+
+test("client rows name their server: upsmon and stunnel-client bundles for each client in the same run", async (t) => {
+  const dir = tempDir();
+  const store = await fastStore(dir);
+  const fleet = join(dir, "fleet.json");
+  writeFileSync(
+    fleet,
+    JSON.stringify([
+      { kind: "server", name: "ups1", dns: ["ups1.example.net"] },
+      { kind: "client", name: "mon1", server: "ups1" },
+      { kind: "client", name: "mon2", server: "ups9" },
+      { kind: "server", name: "ups2", server: "ups1" },
+    ]),
+  );
+  const out = join(dir, "bundles");
+  const args = ["issue", "--from", fleet, "--export", "upsmon,stunnel-client", "--backend", "openssl", "--out", out];
+  const refused = await runNutca(args, { store });
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stdout + refused.stderr, /line 1.*"ups9" is no server certificate/s);
+  assert.match(refused.stdout + refused.stderr, /server is for a client row/);
+  assert.equal(leaves(store).length, 0, "nothing issued");
+
+  writeFileSync(
+    fleet,
+    JSON.stringify([
+      { kind: "server", name: "ups1", dns: ["ups1.example.net"] },
+      { kind: "client", name: "mon1", server: "ups1" },
+    ]),
+  );
+  const result = await runNutcaJson<ExportResult>(args, { store });
+  assert.deepEqual(
+    result.exported.map((e) => `${e.name}/${e.target}`),
+    ["mon1/upsmon", "mon1/stunnel-client"],
+  );
+  const snippet = readFileSync(join(out, "mon1", "upsmon", "upsmon.conf.snippet"), "utf8");
+  assert.match(snippet, /MONITOR <ups>@ups1\.example\.net/);
+  const stunnel = readFileSync(join(out, "mon1", "stunnel-client", "stunnel.conf"), "utf8");
+  assert.match(stunnel, /ups1\.example\.net/);
+  if (!requireTool(t, "openssl")) return;
+  const pems = filesIn(join(out, "mon1")).filter((path) => readFileSync(path, "utf8").includes("PRIVATE KEY"));
+  assert.ok(pems.length > 0, "the client's key is in its bundles");
+  for (const path of pems) assert.equal(statSync(path).mode & 0o007, 0, `${path} is not world-readable`);
 });

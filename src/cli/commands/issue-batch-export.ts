@@ -1,15 +1,15 @@
 /**
  * `issue --from MANIFEST --export <target>... --out DIR`: the bundles of a
  * batch, written in the same run as DIR/<name>/<target>/ (and DIR/ca/).
- * Only the targets whose one input is the row's own certificate qualify;
- * client-side bundles that name a server (upsmon, stunnel-client,
- * shim-client) are made per client with `nutca export`. Every option is
- * checked before anything is issued. An export directory that exists is kept
- * (so re-running a manifest is idempotent) unless --force rewrites it.
+ * The client-side bundles that name a server (upsmon, stunnel-client,
+ * shim-client) take it from the client row's `server` column. Every option
+ * and row is checked before anything is issued. An export directory that
+ * exists is kept (so re-running a manifest is idempotent) unless --force
+ * rewrites it.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { NutcaError } from "../../errors.js";
+import { NutcaError, type Problem } from "../../errors.js";
 import type { LeafKind } from "../../pki/leaf-certificate.js";
 import type { CaStore } from "../../store/store.js";
 import type { Context } from "../context.js";
@@ -25,15 +25,26 @@ export interface BatchExportOptions {
   force?: boolean | undefined;
 }
 
-/** Which rows each target is made for. */
-const BATCH_TARGETS: Readonly<Record<string, "once" | "every" | "server">> = {
+/** Which rows each target is made for: "client" targets go to client rows and name the row's server. */
+const BATCH_TARGETS: Readonly<Record<string, "once" | "every" | "server" | "client">> = {
   ca: "once",
   pem: "every",
   p12: "every",
   upsd: "server",
   "stunnel-server": "server",
   "shim-server": "server",
+  upsmon: "client",
+  "stunnel-client": "client",
+  "shim-client": "client",
 };
+
+/** A manifest row as the exports see it. */
+export interface ExportRow {
+  readonly line: number;
+  readonly kind: LeafKind;
+  readonly name: string;
+  readonly server?: string | undefined;
+}
 
 export interface ExportPlan {
   readonly targets: readonly ExportTarget[];
@@ -61,19 +72,20 @@ export function planBatchExport(options: BatchExportOptions): ExportPlan | undef
   const targets = names.map((name) => {
     const target = EXPORT_TARGETS.find((candidate) => candidate.name === name);
     if (!target || !(name in BATCH_TARGETS)) {
-      throw new NutcaError(
-        "USAGE",
-        `a batch cannot export "${name}"`,
-        `use ${Object.keys(BATCH_TARGETS).join(", ")}; bundles that name a server are made per client with nutca export`,
-      );
+      throw new NutcaError("USAGE", `a batch cannot export "${name}"`, `use ${Object.keys(BATCH_TARGETS).join(", ")}`);
     }
     return target;
   });
   if (options.out === undefined) {
     throw new NutcaError("USAGE", "--export needs --out <dir>", "the bundles go to DIR/<name>/<target>/");
   }
-  if (names.includes("upsd") && options.backend === undefined) {
-    throw new NutcaError("USAGE", "--export upsd needs --backend openssl, nss or auto", "see nutca export upsd --help");
+  const needsBackend = names.filter((name) => name === "upsd" || name === "upsmon");
+  if (needsBackend.length > 0 && options.backend === undefined) {
+    throw new NutcaError(
+      "USAGE",
+      `--export ${needsBackend.join(", ")} needs --backend openssl, nss or auto`,
+      "see nutca export upsd --help",
+    );
   }
   if (names.includes("p12") && options.p12PasswordFile === undefined) {
     // A password generated per file would have to be printed for every certificate of the batch.
@@ -82,10 +94,37 @@ export function planBatchExport(options: BatchExportOptions): ExportPlan | undef
   return { targets, out: options.out, options };
 }
 
+/**
+ * The rows a "client" target cannot be made for: a client row without a server, or naming one that
+ * is neither a server row of the manifest nor a server certificate of the store (`storeServers`).
+ */
+export function exportRowProblems(
+  plan: ExportPlan,
+  rows: readonly ExportRow[],
+  storeServers: ReadonlySet<string>,
+): Problem[] {
+  const clientTargets = plan.targets.filter((target) => BATCH_TARGETS[target.name] === "client").map((t) => t.name);
+  if (clientTargets.length === 0) return [];
+  const servers = new Set([...storeServers, ...rows.filter((row) => row.kind === "server").map((row) => row.name)]);
+  const problems: Problem[] = [];
+  for (const row of rows) {
+    if (row.kind !== "client") continue;
+    if (row.server === undefined) {
+      problems.push({ line: row.line, message: `--export ${clientTargets.join(", ")} needs the server column` });
+    } else if (!servers.has(row.server)) {
+      problems.push({
+        line: row.line,
+        message: `"${row.server}" is no server certificate, in the store or the manifest`,
+      });
+    }
+  }
+  return problems;
+}
+
 /** Writes the bundles of every row (issued now or earlier) for every target that applies to it. */
 export async function exportBatch(
   plan: ExportPlan,
-  rows: readonly { readonly kind: LeafKind; readonly name: string }[],
+  rows: readonly ExportRow[],
   store: CaStore,
   context: Context,
 ): Promise<ExportedBundle[]> {
@@ -105,9 +144,15 @@ export async function exportBatch(
   for (const row of rows) {
     for (const target of plan.targets) {
       const applies = BATCH_TARGETS[target.name];
-      if (applies === "once" || (applies === "server" && row.kind !== "server")) continue;
+      if (applies === "once" || (applies !== "every" && applies !== row.kind)) continue;
       const out = join(plan.out, row.name, target.name);
-      await write(target, row.name, out, [row.name], applies === "server" ? { server: row.name } : {});
+      const extra =
+        applies === "server"
+          ? { server: row.name }
+          : applies === "client"
+            ? { client: row.name, server: row.server }
+            : {};
+      await write(target, row.name, out, [row.name], extra);
     }
   }
   return exported;

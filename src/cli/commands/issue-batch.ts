@@ -13,7 +13,7 @@ import type { CommandResult, Context } from "../context.js";
 import { manifestFormat, parseManifest, type Manifest, type ManifestRow } from "../manifest.js";
 import { table } from "../output.js";
 import { existingPassphrase } from "../passphrase.js";
-import { exportBatch, planBatchExport, type BatchExportOptions } from "./issue-batch-export.js";
+import { exportBatch, exportRowProblems, planBatchExport, type BatchExportOptions } from "./issue-batch-export.js";
 import { progressBar } from "../progress.js";
 import { issueSetting, liveEntries, prepareLeaf, signLeaf, type PreparedLeaf, type SignedLeaf } from "./issue.js";
 
@@ -32,8 +32,17 @@ export async function issueBatch(options: IssueBatchOptions, context: Context): 
   const manifest = readManifest(options.from, context.now);
   const store = new CaStore(context.storeDir);
   const setting = issueSetting(store, context.now);
-  const leaves = prepareAll(options.from, manifest, (row) =>
-    prepareLeaf(row.kind, row.name, { dns: row.dns, ip: row.ip, key: row.key, notAfter: row.notAfter }, setting),
+  const current = store.entries(context.now);
+  const servers = [...liveEntries(current).values()].filter((entry) => entry.kind === "server");
+  const exportProblems = exportPlan
+    ? exportRowProblems(exportPlan, manifest.rows, new Set(servers.map((entry) => entry.name)))
+    : [];
+  const leaves = prepareAll(
+    options.from,
+    manifest,
+    (row) =>
+      prepareLeaf(row.kind, row.name, { dns: row.dns, ip: row.ip, key: row.key, notAfter: row.notAfter }, setting),
+    exportProblems,
   );
 
   const skipped: Skipped[] = [];
@@ -45,7 +54,6 @@ export async function issueBatch(options: IssueBatchOptions, context: Context): 
     if (live) skipped.push({ name, serial: live.serial });
     return !live;
   };
-  const current = store.entries(context.now);
   const todo = leaves.filter((leaf) => keep(leaf.name, current));
   let issued: IssueRecord[] = [];
   if (todo.length > 0) {
@@ -72,7 +80,7 @@ export async function issueBatch(options: IssueBatchOptions, context: Context): 
     await store.change(`nutca issue --from ${options.from}`, () => undefined);
   }
 
-  const exported = exportPlan ? await exportBatch(exportPlan, leaves, store, context) : [];
+  const exported = exportPlan ? await exportBatch(exportPlan, manifest.rows, store, context) : [];
 
   const human = [
     `Issued ${issued.length} certificate(s), skipped ${skipped.length} already issued (${options.from})`,
@@ -121,8 +129,13 @@ function readManifest(path: string, now: Date): Manifest {
 }
 
 /** Checks the rows against the CA too (expiry cap, name constraints) and reports every bad row at once. */
-function prepareAll(path: string, manifest: Manifest, prepare: (row: ManifestRow) => PreparedLeaf) {
-  const problems: Problem[] = [...manifest.problems];
+function prepareAll(
+  path: string,
+  manifest: Manifest,
+  prepare: (row: ManifestRow) => PreparedLeaf,
+  otherProblems: readonly Problem[],
+) {
+  const problems: Problem[] = [...manifest.problems, ...otherProblems];
   const leaves: PreparedLeaf[] = [];
   for (const row of manifest.rows) {
     try {
