@@ -115,7 +115,8 @@ function validateRow(row: RawRow, now: Date, messages: string[]): ManifestRow | 
   if (notAfter !== undefined) check(() => parseNotAfter(notAfter, now));
   const rawServer = text("server");
   const server = rawServer === undefined ? undefined : check(() => parseEntryName(rawServer));
-  if (rawServer !== undefined && kind === "server") messages.push("server is for a client row: the server it connects to");
+  if (rawServer !== undefined && kind === "server")
+    messages.push("server is for a client row: the server it connects to");
   if (messages.length > 0 || name === undefined) return undefined;
   return {
     line: row.line,
