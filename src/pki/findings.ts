@@ -1,5 +1,5 @@
 /** What lint and doctor report: a problem (or a note), and what to do about it. */
-import { escapeControls } from "../errors.js";
+import { escapeControls, isNutcaError } from "../errors.js";
 
 export type Severity = "error" | "warning" | "info";
 
@@ -23,6 +23,28 @@ export function unreadableFinding(what: string, error: unknown): Finding {
     message: `${what} is damaged and cannot be read (${firstLine(error)})`,
     fix: "replace it with an intact copy (nutca show <name> --pem prints the store's own)",
   };
+}
+
+/**
+ * Runs a lint. Anything but a NutcaError that it hits is a part of the object
+ * the libraries cannot read, and becomes one `unreadable` finding.
+ */
+export function lintOrUnreadable(what: string, lint: () => Finding[]): Finding[];
+export function lintOrUnreadable(what: string, lint: () => Promise<Finding[]>): Promise<Finding[]>;
+export function lintOrUnreadable(
+  what: string,
+  lint: () => Finding[] | Promise<Finding[]>,
+): Finding[] | Promise<Finding[]> {
+  const unreadable = (error: unknown): Finding[] => {
+    if (isNutcaError(error)) throw error;
+    return [unreadableFinding(what, error)];
+  };
+  try {
+    const findings = lint();
+    return findings instanceof Promise ? findings.catch(unreadable) : findings;
+  } catch (error) {
+    return unreadable(error);
+  }
 }
 
 /** The first line of what was thrown, safe to print. */

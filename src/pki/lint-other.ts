@@ -1,9 +1,8 @@
 /** Lint for the other objects inspect reads: CRLs, certificate requests and keys. */
 import type { KeyObject } from "node:crypto";
-import { isNutcaError } from "../errors.js";
 import { rawCrlTimes, timeEncodingProblem } from "./der.js";
 import { keyFacts, sanEntries } from "./describe.js";
-import { expiryFindings, SOON_MS, unreadableFinding, type Finding } from "./findings.js";
+import { expiryFindings, lintOrUnreadable, SOON_MS, type Finding } from "./findings.js";
 import { ipAsDnsFindings, keyFindings, weakSignatureFindings } from "./lint.js";
 import { x509 } from "./x509.js";
 
@@ -14,12 +13,7 @@ export interface CrlLintOptions {
 }
 
 export function lintCrl(crl: x509.X509Crl, options: CrlLintOptions): Finding[] {
-  try {
-    return lintCrlFields(crl, options);
-  } catch (error) {
-    if (isNutcaError(error)) throw error;
-    return [unreadableFinding("the CRL", error)];
-  }
+  return lintOrUnreadable("the CRL", () => lintCrlFields(crl, options));
 }
 
 function lintCrlFields(crl: x509.X509Crl, options: CrlLintOptions): Finding[] {
@@ -95,13 +89,8 @@ export function crlExpiryFindings(thisUpdate: Date, nextUpdate: Date, now: Date)
   return expiryFindings(thisUpdate, nextUpdate, now, "the CRL").filter((finding) => finding.code === "not-yet-valid");
 }
 
-export async function lintCsr(csr: x509.Pkcs10CertificateRequest, key: KeyObject): Promise<Finding[]> {
-  try {
-    return await lintCsrFields(csr, key);
-  } catch (error) {
-    if (isNutcaError(error)) throw error;
-    return [unreadableFinding("the request", error)];
-  }
+export function lintCsr(csr: x509.Pkcs10CertificateRequest, key: KeyObject): Promise<Finding[]> {
+  return lintOrUnreadable("the request", () => lintCsrFields(csr, key));
 }
 
 async function lintCsrFields(csr: x509.Pkcs10CertificateRequest, key: KeyObject): Promise<Finding[]> {

@@ -5,12 +5,11 @@
  * a parsed certificate, returns findings, each with the fix.
  */
 import { isIP } from "node:net";
-import { isNutcaError } from "../errors.js";
 import { isSelfSigned } from "./chain.js";
 import { rawCertificateFields, timeEncodingProblem } from "./der.js";
 import { certificateKeyFacts, extendedKeyUsages, sanEntries, signatureAlgorithmOf, type KeyFacts } from "./describe.js";
 import { MAX_COMMON_NAME } from "./names.js";
-import { expiryFindings, unreadableFinding, type Finding, type Severity } from "./findings.js";
+import { expiryFindings, lintOrUnreadable, type Finding, type Severity } from "./findings.js";
 import { x509 } from "./x509.js";
 
 export type { Finding, Severity } from "./findings.js";
@@ -74,12 +73,7 @@ export function weakSignatureFindings(der: Uint8Array, what: string): Finding[] 
 }
 
 export function lintCertificate(certificate: x509.X509Certificate, options: LintOptions): Finding[] {
-  try {
-    return lintCertificateFields(certificate, options);
-  } catch (error) {
-    if (isNutcaError(error)) throw error;
-    return [unreadableFinding("the certificate", error)];
-  }
+  return lintOrUnreadable("the certificate", () => lintCertificateFields(certificate, options));
 }
 
 function lintCertificateFields(certificate: x509.X509Certificate, options: LintOptions): Finding[] {
