@@ -157,7 +157,7 @@ export function leafNotAfter(given: string | undefined, configured: string, caNo
 }
 
 export function assertNameFree(name: string, entries: readonly Entry[]): void {
-  const live = liveEntry(name, entries);
+  const live = liveEntries(entries).get(name);
   if (live) {
     throw new NutcaError(
       "NAME_EXISTS",
@@ -167,12 +167,7 @@ export function assertNameFree(name: string, entries: readonly Entry[]): void {
   }
 }
 
-/** The valid certificate a name has, if any. */
-export function liveEntry(name: string, entries: readonly Entry[]): Entry | undefined {
-  return entries.find((entry) => entry.name === name && entry.kind !== "ca" && entry.status === "valid");
-}
-
-/** liveEntry for every name at once: a batch asks for thousands of names. */
+/** The valid certificate of each name that has one (its first, if several), the CA left out. */
 export function liveEntries(entries: readonly Entry[]): Map<string, Entry> {
   const live = new Map<string, Entry>();
   for (const entry of entries) {
