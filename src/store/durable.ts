@@ -39,9 +39,7 @@ export function writeFileDurable(path: string, data: string | Uint8Array, mode =
   const temp = join(dir, `${TEMP_PREFIX}${basename(path)}-${randomBytes(6).toString("hex")}`);
   const fd = openSync(temp, "wx", mode);
   try {
-    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-    let offset = 0;
-    while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    writeFully(fd, data);
     fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
@@ -59,9 +57,7 @@ export function appendDurable(path: string, data: string, mode = 0o600): void {
   const fd = openSync(path, "a", mode);
   const size = fstatSync(fd).size;
   try {
-    const bytes = Buffer.from(data, "utf8");
-    let offset = 0;
-    while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    writeFully(fd, data);
     fsyncSync(fd);
   } catch (error) {
     try {
@@ -73,4 +69,11 @@ export function appendDurable(path: string, data: string, mode = 0o600): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/** Writes all of `data` at the file's position (writeSync may write less than asked). */
+export function writeFully(fd: number, data: string | Uint8Array): void {
+  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+  let offset = 0;
+  while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
 }

@@ -7,19 +7,9 @@
  * the records that reached the ledger and discards the rest — a batch cut
  * short by a kill or a full disk keeps a whole prefix, never a half record.
  */
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  linkSync,
-  openSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from "node:fs";
+import { closeSync, existsSync, fsyncSync, linkSync, openSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { ensureDirectory, fsyncDirectory, TEMP_PREFIX } from "./durable.js";
+import { ensureDirectory, fsyncDirectory, TEMP_PREFIX, writeFully } from "./durable.js";
 import type { StoreLayout } from "./layout.js";
 import { appendRecords, type LedgerRecord } from "./ledger.js";
 import { stagingKey } from "./revocation-records.js";
@@ -80,7 +70,7 @@ export function recoverStaging(layout: StoreLayout, records: () => readonly Ledg
 }
 
 /** The key of the record a staged file belongs to (undefined for a name without one), and its store path. */
-export function parseStagedName(name: string): { key: string | undefined; path: string } {
+function parseStagedName(name: string): { key: string | undefined; path: string } {
   const separator = name.indexOf(KEY_SEPARATOR);
   // Files staged by nutca 0.1.0 carry no key: the directory's own key is theirs.
   if (separator < 0) return { key: undefined, path: decodeURIComponent(name) };
@@ -111,9 +101,7 @@ function encodePath(path: string): string {
 function writeStagedFile(path: string, data: string | Uint8Array): void {
   const fd = openSync(path, "wx", 0o600);
   try {
-    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-    let offset = 0;
-    while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    writeFully(fd, data);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
