@@ -4,6 +4,7 @@
  * GeneralizedTime, fractions, `Z`) and the serial's content octets; and the
  * CA's subject, copied byte for byte into the issuer field of its leaves.
  */
+import { TAG_GENERALIZED_TIME, TAG_INTEGER, TAG_SEQUENCE, TAG_UTC_TIME } from "./der-encode.js";
 
 export interface Tlv {
   readonly tag: number;
@@ -12,11 +13,6 @@ export interface Tlv {
   /** Tag, length and content. */
   readonly encoded: Uint8Array;
 }
-
-export const TAG_INTEGER = 0x02;
-export const TAG_SEQUENCE = 0x30;
-export const TAG_UTC_TIME = 0x17;
-export const TAG_GENERALIZED_TIME = 0x18;
 
 export function readTlv(bytes: Uint8Array, offset = 0): Tlv {
   if (offset + 2 > bytes.length) throw new Error("truncated DER");
@@ -43,15 +39,6 @@ export function children(content: Uint8Array): Tlv[] {
     offset += item.encoded.length;
   }
   return items;
-}
-
-/** One DER TLV: the tag, the definite length, then the contents. */
-export function encodeTlv(tag: number, ...contents: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const length = contents.reduce((sum, part) => sum + part.length, 0);
-  const lengthBytes: number[] = [];
-  for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) lengthBytes.unshift(rest & 0xff);
-  const header = length < 0x80 ? [tag, length] : [tag, 0x80 | lengthBytes.length, ...lengthBytes];
-  return Buffer.concat([Uint8Array.from(header), ...contents]);
 }
 
 export function decodeOid(bytes: Uint8Array): string {

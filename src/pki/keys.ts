@@ -1,7 +1,8 @@
 import { createPrivateKey, generateKeyPair as generateKeyObjects, generateKeyPairSync, KeyObject } from "node:crypto";
 import { promisify } from "node:util";
 import { NutcaError } from "../errors.js";
-import { children, encodeTlv, readTlv, TAG_SEQUENCE } from "./der.js";
+import { children, readTlv } from "./der.js";
+import { encodeTlv, TAG_SEQUENCE } from "./der-encode.js";
 import { engine } from "./engine.js";
 import { pemEncode } from "./pem.js";
 

@@ -1,43 +1,33 @@
 /**
- * Server and client certificates, the profile of design.md, built with the
- * @peculiar/asn1-x509 schemas and signed with node:crypto. This is the hot
- * path of issuance (thousands per batch): @peculiar/x509's generator costs
- * several milliseconds a certificate and its import more than the rest of a
- * one-certificate run, so leaves do without it. CA certificates and CRLs,
- * made once, still use it (profiles.ts, crl.ts).
+ * Server and client certificates, the profile of design.md, encoded with
+ * der-encode.ts and signed with node:crypto. This is the hot path of
+ * issuance (thousands per batch, or one in a process that should start as
+ * fast as node): @peculiar/x509's generator costs several milliseconds a
+ * certificate, and loading the ASN.1 libraries alone a third of node's own
+ * start-up, so leaves do without both. CA certificates and CRLs, made once,
+ * still use @peculiar/x509 (profiles.ts, crl.ts).
  */
 import { createHash, sign, type KeyObject } from "node:crypto";
-import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
-import {
-  AlgorithmIdentifier,
-  AttributeTypeAndValue,
-  AttributeValue,
-  AuthorityKeyIdentifier,
-  BasicConstraints,
-  ExtendedKeyUsage,
-  Extension,
-  GeneralName,
-  id_ce_authorityKeyIdentifier,
-  id_ce_basicConstraints,
-  id_ce_extKeyUsage,
-  id_ce_keyUsage,
-  id_ce_subjectAltName,
-  id_ce_subjectKeyIdentifier,
-  id_kp_clientAuth,
-  id_kp_serverAuth,
-  KeyIdentifier,
-  KeyUsage,
-  KeyUsageFlags,
-  Name,
-  RelativeDistinguishedName,
-  SubjectAlternativeName,
-  SubjectKeyIdentifier,
-  Validity,
-} from "@peculiar/asn1-x509";
 import type { CaFacts } from "./ca-facts.js";
-import { children, encodeTlv, readTlv, TAG_INTEGER, TAG_SEQUENCE } from "./der.js";
+import { children, readTlv } from "./der.js";
+import {
+  DER_TRUE,
+  encodeNamedBits,
+  encodeOid,
+  encodeText,
+  encodeTime,
+  encodeTlv,
+  TAG_BIT_STRING,
+  TAG_INTEGER,
+  TAG_NULL,
+  TAG_OCTET_STRING,
+  TAG_PRINTABLE_STRING,
+  TAG_SEQUENCE,
+  TAG_SET,
+  TAG_UTF8_STRING,
+} from "./der-encode.js";
 import { isRsa, type KeyType } from "./keys.js";
-import { isPrintableString } from "./names.js";
+import { ipToBytes, isPrintableString } from "./names.js";
 import { pemEncode } from "./pem.js";
 import { assertNotAfterWithin, notBeforeFor } from "./validity.js";
 
@@ -83,13 +73,28 @@ export interface LeafCertificate extends CertificateFacts {
   readonly pem: string;
 }
 
-const TAG_BIT_STRING = 0x03;
 /** [0] EXPLICIT INTEGER 2: version v3. */
 const VERSION_3 = Uint8Array.of(0xa0, 0x03, 0x02, 0x01, 0x02);
 /** The context tag of the TBSCertificate's extensions: [3] EXPLICIT. */
 const TAG_EXTENSIONS = 0xa3;
+/** GeneralName's [2] IMPLICIT IA5String and [7] IMPLICIT OCTET STRING. */
+const TAG_DNS_NAME = 0x82;
+const TAG_IP_ADDRESS = 0x87;
+/** AuthorityKeyIdentifier's keyIdentifier: [0] IMPLICIT OCTET STRING. */
+const TAG_KEY_IDENTIFIER = 0x80;
 const ID_AT_COMMON_NAME = "2.5.4.3";
 const ID_AT_ORGANIZATION = "2.5.4.10";
+const ID_CE_SUBJECT_KEY_IDENTIFIER = "2.5.29.14";
+const ID_CE_KEY_USAGE = "2.5.29.15";
+const ID_CE_SUBJECT_ALT_NAME = "2.5.29.17";
+const ID_CE_BASIC_CONSTRAINTS = "2.5.29.19";
+const ID_CE_AUTHORITY_KEY_IDENTIFIER = "2.5.29.35";
+const ID_CE_EXT_KEY_USAGE = "2.5.29.37";
+const ID_KP_SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+const ID_KP_CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+/** keyUsage bits (RFC 5280 4.2.1.3). */
+const DIGITAL_SIGNATURE = 0;
+const KEY_ENCIPHERMENT = 2;
 
 /** The signature algorithm of a CA key type, with the digest node:crypto signs with. */
 const SIGNATURES: Record<KeyType, { readonly oid: string; readonly hash: string; readonly nullParameters: boolean }> = {
@@ -108,15 +113,15 @@ export function createLeafCertificate(request: LeafRequest, signer: LeafSigner):
   const notBefore = notBeforeFor(request.now);
   // The TBSCertificate's fields in order. The CA's name and the leaf's key are spliced in as the DER
   // they already are: parsing them into schema objects only to serialize them again was a third of the
-  // cost of a certificate in a batch. The other fields are built with the asn1-x509 schemas.
+  // cost of a certificate in a batch.
   const tbs = encodeTlv(
     TAG_SEQUENCE,
     VERSION_3,
     encodeTlv(TAG_INTEGER, positiveInteger(request.serial)),
     algorithm,
     signer.ca.name,
-    serialize(new Validity({ notBefore, notAfter: request.notAfter })),
-    serialize(leafName(request.commonName, request.organization)),
+    encodeTlv(TAG_SEQUENCE, encodeTime(notBefore), encodeTime(request.notAfter)),
+    leafNameDer(request.commonName, request.organization),
     request.publicKey,
     encodeTlv(TAG_EXTENSIONS, leafExtensionsDer(request, signer.ca.keyIdentifier)),
   );
@@ -146,14 +151,10 @@ function signatureAlgorithmDer(keyType: KeyType): Uint8Array {
   let der = algorithms.get(keyType);
   if (!der) {
     const { oid, nullParameters } = SIGNATURES[keyType];
-    der = serialize(new AlgorithmIdentifier({ algorithm: oid, ...(nullParameters ? { parameters: null } : {}) }));
+    der = encodeTlv(TAG_SEQUENCE, encodeOid(oid), ...(nullParameters ? [Uint8Array.of(TAG_NULL, 0)] : []));
     algorithms.set(keyType, der);
   }
   return der;
-}
-
-function serialize(value: object): Uint8Array {
-  return new Uint8Array(AsnConvert.serialize(value));
 }
 
 /** RFC 5280 4.2.1.2 method (1): SHA-1 of the subjectPublicKey bits (what @peculiar/x509 computes too). */
@@ -169,31 +170,32 @@ export function keyIdentifierOf(spki: Uint8Array): Uint8Array {
  */
 function leafExtensionsDer(request: LeafRequest, authorityKeyIdentifier: Uint8Array): Uint8Array {
   const sans = [
-    ...request.dns.map((dNSName) => new GeneralName({ dNSName })),
-    ...request.ip.map((iPAddress) => new GeneralName({ iPAddress })),
+    ...request.dns.map((name) => encodeText(TAG_DNS_NAME, name)),
+    ...request.ip.map((address) => encodeTlv(TAG_IP_ADDRESS, ipToBytes(address))),
   ];
+  const keyIdentifier = encodeTlv(TAG_OCTET_STRING, keyIdentifierOf(request.publicKey));
   return encodeTlv(
     TAG_SEQUENCE,
     profileExtensionsDer(request.kind, isRsa(request.keyType)),
-    extensionDer(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyIdentifierOf(request.publicKey))),
+    extensionDer(ID_CE_SUBJECT_KEY_IDENTIFIER, false, keyIdentifier),
     authorityKeyIdentifierDer(authorityKeyIdentifier),
-    ...(sans.length > 0 ? [extensionDer(id_ce_subjectAltName, false, new SubjectAlternativeName(sans))] : []),
+    ...(sans.length > 0 ? [extensionDer(ID_CE_SUBJECT_ALT_NAME, false, encodeTlv(TAG_SEQUENCE, ...sans))] : []),
   );
 }
 
 const profileExtensions = new Map<string, Uint8Array>();
 
-/** basicConstraints (CA:FALSE), keyUsage and extendedKeyUsage, all fixed by the profile. */
+/** basicConstraints (CA:FALSE, the default, so an empty SEQUENCE), keyUsage and extendedKeyUsage. */
 function profileExtensionsDer(kind: LeafKind, rsa: boolean): Uint8Array {
   const key = `${kind}/${rsa}`;
   let der = profileExtensions.get(key);
   if (!der) {
-    const usage = rsa ? KeyUsageFlags.digitalSignature | KeyUsageFlags.keyEncipherment : KeyUsageFlags.digitalSignature;
-    const purpose = kind === "server" ? id_kp_serverAuth : id_kp_clientAuth;
+    const usage = rsa ? [DIGITAL_SIGNATURE, KEY_ENCIPHERMENT] : [DIGITAL_SIGNATURE];
+    const purpose = kind === "server" ? ID_KP_SERVER_AUTH : ID_KP_CLIENT_AUTH;
     der = Buffer.concat([
-      extensionDer(id_ce_basicConstraints, true, new BasicConstraints({ cA: false })),
-      extensionDer(id_ce_keyUsage, true, new KeyUsage(usage)),
-      extensionDer(id_ce_extKeyUsage, false, new ExtendedKeyUsage([purpose])),
+      extensionDer(ID_CE_BASIC_CONSTRAINTS, true, encodeTlv(TAG_SEQUENCE)),
+      extensionDer(ID_CE_KEY_USAGE, true, encodeNamedBits(usage)),
+      extensionDer(ID_CE_EXT_KEY_USAGE, false, encodeTlv(TAG_SEQUENCE, encodeOid(purpose))),
     ]);
     profileExtensions.set(key, der);
   }
@@ -205,30 +207,33 @@ const authorityKeyIdentifiers = new WeakMap<Uint8Array, Uint8Array>();
 function authorityKeyIdentifierDer(keyIdentifier: Uint8Array): Uint8Array {
   let der = authorityKeyIdentifiers.get(keyIdentifier);
   if (!der) {
-    const value = new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(keyIdentifier) });
-    der = extensionDer(id_ce_authorityKeyIdentifier, false, value);
+    const value = encodeTlv(TAG_SEQUENCE, encodeTlv(TAG_KEY_IDENTIFIER, keyIdentifier));
+    der = extensionDer(ID_CE_AUTHORITY_KEY_IDENTIFIER, false, value);
     authorityKeyIdentifiers.set(keyIdentifier, der);
   }
   return der;
 }
 
-function extensionDer(extnID: string, critical: boolean, value: object): Uint8Array {
-  return serialize(new Extension({ extnID, critical, extnValue: new OctetString(serialize(value)) }));
+function extensionDer(oid: string, critical: boolean, value: Uint8Array): Uint8Array {
+  return encodeTlv(TAG_SEQUENCE, encodeOid(oid), ...(critical ? [DER_TRUE] : []), encodeTlv(TAG_OCTET_STRING, value));
 }
 
 /** O (when the CA has one) then CN, each a PrintableString when it can be, as @peculiar/x509 encodes names. */
-function leafName(commonName: string, organization: string | undefined): Name {
+function leafNameDer(commonName: string, organization: string | undefined): Uint8Array {
   const attribute = (type: string, value: string) =>
-    new RelativeDistinguishedName([
-      new AttributeTypeAndValue({
-        type,
-        value: new AttributeValue(isPrintableString(value) ? { printableString: value } : { utf8String: value }),
-      }),
-    ]);
-  return new Name([
+    encodeTlv(
+      TAG_SET,
+      encodeTlv(
+        TAG_SEQUENCE,
+        encodeOid(type),
+        encodeText(isPrintableString(value) ? TAG_PRINTABLE_STRING : TAG_UTF8_STRING, value),
+      ),
+    );
+  return encodeTlv(
+    TAG_SEQUENCE,
     ...(organization ? [attribute(ID_AT_ORGANIZATION, organization)] : []),
     attribute(ID_AT_COMMON_NAME, commonName),
-  ]);
+  );
 }
 
 /** RFC 4514 escaping, the way @peculiar/x509's Name.toString writes it. */
