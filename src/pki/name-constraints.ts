@@ -1,7 +1,11 @@
-import { AsnConvert } from "@peculiar/asn1-schema";
-import { GeneralName, GeneralSubtree, GeneralSubtrees, NameConstraints } from "@peculiar/asn1-x509";
 import { NutcaError } from "../errors.js";
-import { inPrefix, ipToBytes, parseCidr, parseDnsName, type Cidr } from "./names.js";
+import { children, readTlv } from "./der.js";
+import { inPrefix, ipFromBytes, ipToBytes, parseCidr, parseDnsName, type Cidr } from "./names.js";
+
+/** NameConstraints' permittedSubtrees ([0]) and GeneralName's dNSName ([2]) and iPAddress ([7]). */
+const TAG_PERMITTED_SUBTREES = 0xa0;
+const TAG_DNS_NAME = 0x82;
+const TAG_IP_ADDRESS = 0x87;
 
 /** What a CA may sign: DNS suffixes and IP networks (RFC 5280 permittedSubtrees). */
 export interface Permitted {
@@ -22,25 +26,31 @@ export function hasConstraints(permitted: Permitted): boolean {
   return permitted.dns.length > 0 || permitted.ip.length > 0;
 }
 
-/** The value of the critical nameConstraints extension of a CA certificate. */
-export function nameConstraintsValue(permitted: Permitted): ArrayBuffer {
-  const subtrees = [
-    ...permitted.dns.map((dNSName) => new GeneralSubtree({ base: new GeneralName({ dNSName }) })),
-    ...permitted.ip.map((iPAddress) => new GeneralSubtree({ base: new GeneralName({ iPAddress }) })),
-  ];
-  return AsnConvert.serialize(new NameConstraints({ permittedSubtrees: new GeneralSubtrees(subtrees) }));
-}
-
-/** The permitted subtrees of a nameConstraints extension value. */
-export function parseNameConstraints(value: ArrayBuffer | Uint8Array): Permitted {
-  const constraints = AsnConvert.parse(value instanceof ArrayBuffer ? value : new Uint8Array(value), NameConstraints);
+/**
+ * The permitted subtrees of a nameConstraints extension value: DNS suffixes,
+ * and networks as address (4 or 16 octets) then mask. Read with the DER
+ * walker, as the CA is read on the issuing path (see ca-facts.ts).
+ */
+export function parseNameConstraints(value: Uint8Array): Permitted {
+  const permitted = children(readTlv(value).content).find((field) => field.tag === TAG_PERMITTED_SUBTREES);
   const dns: string[] = [];
   const ip: string[] = [];
-  for (const subtree of constraints.permittedSubtrees ?? []) {
-    if (subtree.base.dNSName !== undefined) dns.push(subtree.base.dNSName);
-    if (subtree.base.iPAddress !== undefined) ip.push(subtree.base.iPAddress);
+  for (const subtree of children(permitted?.content ?? new Uint8Array())) {
+    const base = readTlv(subtree.content);
+    if (base.tag === TAG_DNS_NAME) dns.push(Buffer.from(base.content).toString("latin1"));
+    if (base.tag === TAG_IP_ADDRESS && (base.content.length === 8 || base.content.length === 32)) {
+      const half = base.content.length / 2;
+      const prefix = [...base.content.subarray(half)].reduce((bits, octet) => bits + popCount(octet), 0);
+      ip.push(`${ipFromBytes(base.content.subarray(0, half))}/${prefix}`);
+    }
   }
   return { dns, ip };
+}
+
+function popCount(octet: number): number {
+  let count = 0;
+  for (let rest = octet; rest; rest >>= 1) count += rest & 1;
+  return count;
 }
 
 export function dnsPermitted(name: string, permitted: Permitted): boolean {

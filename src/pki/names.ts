@@ -45,7 +45,7 @@ export function parseIpAddress(text: string): string {
   const value = text.trim();
   if (isIPv4(value) && !/(^|\.)0\d/.test(value)) return value;
   // A zone id (fe80::1%eth0) names a local interface: meaningless in a certificate.
-  if (isIPv6(value) && !value.includes("%")) return canonicalIpv6(value);
+  if (isIPv6(value) && !value.includes("%")) return ipFromBytes(ipToBytes(value));
   throw new NutcaError("BAD_IP", `"${text}" is not a valid IP address`, "use a dotted IPv4 address or an IPv6 address");
 }
 
@@ -76,11 +76,11 @@ export function ipToBytes(address: string): Uint8Array {
   return bytes;
 }
 
-/** RFC 5952 text: lower case, the first longest run of two or more zero groups as `::`. */
-function canonicalIpv6(address: string): string {
-  const bytes = ipToBytes(address);
+/** An address's text from its 4 or 16 octets; IPv6 as RFC 5952 writes it: lower case, the first longest run of two or more zero groups as `::`. */
+export function ipFromBytes(bytes: Uint8Array): string {
+  if (bytes.length === 4) return bytes.join(".");
   const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
+  for (let i = 0; i < 16; i += 2) groups.push((((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0)).toString(16));
   let bestStart = -1;
   let bestLength = 1;
   for (let start = 0; start < 8; start++) {

@@ -2,9 +2,16 @@
  * The CA profiles of design.md: a root that signs leaves or an intermediate,
  * and the intermediate. Leaves are made in leaf-certificate.ts.
  */
-import { id_ce_nameConstraints } from "@peculiar/asn1-x509";
+import { AsnConvert } from "@peculiar/asn1-schema";
+import {
+  GeneralName,
+  GeneralSubtree,
+  GeneralSubtrees,
+  id_ce_nameConstraints,
+  NameConstraints,
+} from "@peculiar/asn1-x509";
 import { signingAlgorithm, type KeyType } from "./keys.js";
-import { hasConstraints, nameConstraintsValue, type Permitted } from "./name-constraints.js";
+import { hasConstraints, type Permitted } from "./name-constraints.js";
 import { isPrintableString } from "./names.js";
 import { randomSerial } from "./serial.js";
 import { assertNotAfterWithin, notBeforeFor } from "./validity.js";
@@ -109,8 +116,14 @@ export function subjectAltNames(certificate: x509.X509Certificate): { dns: strin
   return { dns, ip };
 }
 
+/** The critical nameConstraints extension: permittedSubtrees only (name-constraints.ts reads it back). */
 function nameConstraintsExtension(permitted: Permitted): x509.Extension {
-  return new x509.Extension(id_ce_nameConstraints, true, nameConstraintsValue(permitted));
+  const subtrees = [
+    ...permitted.dns.map((dNSName) => new GeneralSubtree({ base: new GeneralName({ dNSName }) })),
+    ...permitted.ip.map((iPAddress) => new GeneralSubtree({ base: new GeneralName({ iPAddress }) })),
+  ];
+  const value = AsnConvert.serialize(new NameConstraints({ permittedSubtrees: new GeneralSubtrees(subtrees) }));
+  return new x509.Extension(id_ce_nameConstraints, true, value);
 }
 
 /** What a ledger record says of a certificate made with @peculiar/x509 (a CA's). */

@@ -9,7 +9,7 @@ import { lintCrl } from "../../src/pki/lint-other.js";
 import { decodeObjects, isPkcs12 } from "../../src/pki/objects.js";
 import { readPkcs12 } from "../../src/pki/p12-read.js";
 import { buildPkcs12 } from "../../src/pki/pkcs12.js";
-import { encryptPkcs8 } from "../../src/pki/pkcs8.js";
+import { encryptPkcs8 } from "../../src/pki/encrypt-pkcs8.js";
 import { x509 } from "../../src/pki/x509.js";
 import { ECDSA_SHA256, makeCa, makeCertificate, pem } from "./fixtures.js";
 

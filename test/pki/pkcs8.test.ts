@@ -4,7 +4,8 @@ import { createPrivateKey, generateKeyPairSync } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { EncryptedPrivateKeyInfo } from "@peculiar/asn1-pkcs8";
 import { NutcaError } from "../../src/errors.js";
-import { decryptPkcs8, encryptPkcs8, isEncryptedPem, PBKDF2_ITERATIONS, pkcs8ToPem } from "../../src/pki/pkcs8.js";
+import { encryptPkcs8, PBKDF2_ITERATIONS } from "../../src/pki/encrypt-pkcs8.js";
+import { decryptPkcs8, isEncryptedPem, pkcs8ToPem } from "../../src/pki/pkcs8.js";
 
 /** Unit tests use few iterations; the CLI and interop tests check the real 600,000. */
 const FAST = 1000;
