@@ -147,8 +147,8 @@ export function buildProgram(execute: (command: Command, run: Run) => Promise<vo
     command.action(async (...params: unknown[]) => {
       const self = params[params.length - 1] as Command;
       const args = params.slice(0, target.arguments?.length ?? 0) as string[];
-      const { exportBundle } = await import("./commands/export.js");
-      await execute(self, (context) => exportBundle(target, args, self.opts(), context));
+      const { exportTarget } = await import("./commands/export.js");
+      await execute(self, (context) => exportTarget(target.name, args, self.opts(), context));
     });
   }
 

@@ -1,6 +1,6 @@
 import { CaStore } from "../../store/store.js";
 import type { CommandResult, Context } from "../context.js";
-import type { ExportTarget, TargetOptions } from "../export-targets.js";
+import { EXPORT_TARGETS, type ExportTarget, type TargetOptions } from "../export-targets.js";
 import { table } from "../output.js";
 import { writeBundle } from "../write-bundle.js";
 
@@ -8,6 +8,22 @@ export interface ExportOptions extends TargetOptions {
   out?: string;
   installDir?: string;
   force?: boolean;
+}
+
+/**
+ * The target by name, from this module's own EXPORT_TARGETS: in the CLI
+ * bundle, main's copy registers the options, and the builders run in the
+ * export command's file (scripts/bundle.mjs).
+ */
+export function exportTarget(
+  name: string,
+  args: readonly string[],
+  options: ExportOptions,
+  context: Context,
+): Promise<CommandResult> {
+  const target = EXPORT_TARGETS.find((candidate) => candidate.name === name);
+  if (!target) throw new Error(`no export target ${name}`);
+  return exportBundle(target, args, options, context);
 }
 
 export async function exportBundle(
