@@ -1,45 +1,52 @@
-// The esbuild bundle bin/nutca.js runs keeps each command's code in its own chunks: what a command
-// loads is its entry chunk and the chunks those import statically (dist/bundle/meta.json says which).
+// The CommonJS bundle bin/nutca.js runs (scripts/bundle.mjs): main.cjs and one self-contained file per
+// command, each with a V8 code cache from the build's warm-up. dist/bundle/meta.json lists each file's inputs.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import Module from "node:module";
+import { fileURLToPath } from "node:url";
+import { Script } from "node:vm";
 
 interface Meta {
-  outputs: Record<
-    string,
-    { entryPoint?: string; imports: { path: string; kind: string }[]; inputs: Record<string, unknown> }
-  >;
+  outputs: Record<string, { entryPoint?: string; inputs: Record<string, unknown> }>;
 }
 
+const BUNDLE = fileURLToPath(new URL("../../bundle/cli/", import.meta.url));
 const meta = JSON.parse(readFileSync(new URL("../../bundle/meta.json", import.meta.url), "utf8")) as Meta;
 
-/** The node_modules packages in an entry's chunk and every chunk it imports statically. */
-function packagesLoadedBy(entryPoint: string): Set<string> {
-  const entry = Object.keys(meta.outputs).find((out) => meta.outputs[out]!.entryPoint === entryPoint);
-  assert.ok(entry, `${entryPoint} is an entry of the bundle`);
-  const seen = new Set<string>();
-  const visit = (out: string) => {
-    if (seen.has(out)) return;
-    seen.add(out);
-    for (const imported of meta.outputs[out]!.imports) {
-      if (imported.kind === "import-statement" && meta.outputs[imported.path]) visit(imported.path);
-    }
-  };
-  visit(entry);
+/** The node_modules packages in the bundle file built from an entry point. */
+function packagesIn(entryPoint: string): string[] {
+  const output = Object.values(meta.outputs).find((out) => out.entryPoint === entryPoint);
+  assert.ok(output, `${entryPoint} is an entry of the bundle`);
   const packages = new Set<string>();
-  for (const out of seen) {
-    for (const input of Object.keys(meta.outputs[out]!.inputs)) {
-      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
-      if (match) packages.add(match[1]!);
-    }
+  for (const input of Object.keys(output.inputs)) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (match) packages.add(match[1]!);
   }
-  return packages;
+  return [...packages];
 }
 
-test("the bundle's main chunk (--help) holds commander and no X.509, prompt or settings library", () => {
-  assert.deepEqual([...packagesLoadedBy("dist/src/cli/main.js")], ["commander"]);
+test("main.cjs (--help) holds commander and no X.509, prompt or settings library", () => {
+  assert.deepEqual(packagesIn("dist/src/cli/main.js"), ["commander"]);
 });
 
-test("the issue command's chunks hold no package at all: no X.509, ASN.1, prompt or settings library", () => {
-  assert.deepEqual([...packagesLoadedBy("dist/src/cli/commands/issue.js")], []);
+test("issue.cjs holds no package at all: no X.509, ASN.1, prompt or settings library", () => {
+  assert.deepEqual(packagesIn("dist/src/cli/commands/issue.js"), []);
 });
+
+test("the prompts are a file of their own, which the commands that may prompt load only to prompt", () => {
+  assert.ok(packagesIn("dist/src/cli/prompts.js").includes("inquirer"));
+  assert.ok(!packagesIn("dist/src/cli/commands/init.js").includes("inquirer"));
+});
+
+for (const file of ["main.cjs", "issue.cjs", "init.cjs", "list.cjs", "export.cjs"]) {
+  test(`${file} has a code cache that this node accepts`, () => {
+    const path = BUNDLE + file;
+    assert.ok(existsSync(`${path}.cache`), `${file}.cache was written by the warm-up`);
+    const script = new Script(Module.wrap(readFileSync(path, "utf8")), {
+      filename: path,
+      cachedData: readFileSync(`${path}.cache`),
+    });
+    assert.equal(script.cachedDataRejected, false);
+  });
+}
