@@ -5,13 +5,15 @@
  *
  * - main.cjs: argv parsing and --help (commander, main.ts, the registrations);
  * - one self-contained file per command main imports (issue.cjs, export.cjs,
- *   wizard.cjs...), holding every module that command may load. A process
- *   loads main.cjs and at most one command file, so no module exists twice
- *   in a process except main's own few (errors are recognised by a brand,
- *   not instanceof, for that reason).
+ *   wizard.cjs...), holding every module that command may load, except two
+ *   large parts few runs need: the prompts and list --expiring. A process
+ *   loads main.cjs, at most one command file and those parts, so modules
+ *   exist twice in a process only as copies of small shared ones (errors
+ *   are recognised by a brand, not instanceof, for that reason).
  *
- * Then a warm-up runs the commonest commands on a scratch store, and each
- * file's code cache (<file>.cache) is written from what that run compiled.
+ * Then a warm-up runs the commonest commands on a scratch store, with
+ * NUTCA_CODE_CACHE=write, and each file's code cache (<file>.cache) is
+ * written from what that run compiled.
  * A cache V8 rejects (another node version) only costs the compile time.
  * dist/bundle/meta.json maps every file to its inputs (test/startup reads it).
  */
@@ -106,6 +108,8 @@ const WARM_UP = [
   ["list"],
   ["show", "monitor"],
   ["export", "pem", "monitor"],
+  ["inspect", "store/ca.crt.pem"],
+  ["doctor"],
 ];
 const scratch = mkdtempSync(join(tmpdir(), "nutca-warm-up-"));
 try {

@@ -2,7 +2,20 @@
 // command, each with a V8 code cache from the build's warm-up. dist/bundle/meta.json lists each file's inputs.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import Module from "node:module";
 import { fileURLToPath } from "node:url";
 import { Script } from "node:vm";
@@ -50,3 +63,21 @@ for (const file of ["main.cjs", "issue.cjs", "init.cjs", "list.cjs", "export.cjs
     assert.equal(script.cachedDataRejected, false);
   });
 }
+
+test("a code cache this node rejects costs only the compile: the command still runs", () => {
+  const root = mkdtempSync(join(tmpdir(), "nutca-cache-"));
+  try {
+    const app = fileURLToPath(new URL("../../../", import.meta.url));
+    mkdirSync(join(root, "bin"));
+    mkdirSync(join(root, "dist", "bundle", "cli"), { recursive: true });
+    for (const file of ["package.json", "bin/nutca.js", "bin/package.json"]) copyFileSync(app + file, join(root, file));
+    for (const file of readdirSync(BUNDLE)) symlinkSync(BUNDLE + file, join(root, "dist", "bundle", "cli", file));
+    rmSync(join(root, "dist", "bundle", "cli", "main.cjs.cache"));
+    writeFileSync(join(root, "dist", "bundle", "cli", "main.cjs.cache"), "not a code cache");
+    const run = spawnSync(process.execPath, [join(root, "bin", "nutca.js"), "--help"], { encoding: "utf8" });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^Usage: nutca/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
