@@ -145,6 +145,16 @@ export class CaStore {
     return [...entries];
   }
 
+  /**
+   * The entries of one name, as entries() has them: a name's records and the
+   * revocations are all that decide them, and folding only those keeps a
+   * single issuance cheap on a store of thousands (every line is still read
+   * and checked).
+   */
+  entriesNamed(name: string, now = new Date()): Entry[] {
+    return foldNamed(this.records(), name, now);
+  }
+
   /** The newest certificate of a name, or the certificate with this serial. */
   findEntry(nameOrSerial: string, now = new Date()): Entry {
     const entries = this.entries(now);
@@ -199,7 +209,8 @@ export class CaStore {
 
   /**
    * Records a new certificate and puts its files in place. `check` runs under
-   * the lock with the current ledger, to refuse (say) a name that is taken.
+   * the lock with the current entries of the record's name, to refuse (say) a
+   * name that is taken.
    */
   async commitIssuance(
     record: IssueRecord,
@@ -207,9 +218,9 @@ export class CaStore {
     check: (entries: Entry[]) => void,
   ): Promise<void> {
     await this.change(`nutca issue ${record.name}`, () => {
-      const entries = this.entries();
-      check(entries);
-      if (entries.some((entry) => entry.serial === record.serial)) {
+      const records = this.records();
+      check(foldNamed(records, record.name, new Date()));
+      if (records.some((other) => other.op === "issue" && other.serial === record.serial)) {
         throw new NutcaError("INTERNAL", `serial ${record.serial} is already in the ledger`, "run the command again");
       }
       commit(this.layout, [{ record, files }]);
@@ -294,4 +305,11 @@ function removeTempFiles(root: string): void {
 
 export function notACertificate(path: string, cause?: unknown): NutcaError {
   return new NutcaError("STORE_CORRUPT", `${path} is not a valid certificate`, "restore it from a backup", { cause });
+}
+
+function foldNamed(records: readonly LedgerRecord[], name: string, now: Date): Entry[] {
+  return foldEntries(
+    records.filter((record) => record.op === "revoke" || (record.op === "issue" && record.name === name)),
+    now,
+  );
 }

@@ -115,7 +115,7 @@ export async function issue(
   const setting = issueSetting(store, context.now);
   const leaf = prepareLeaf(kind, rawName, options, setting);
   const { name, dns, ip, notAfter } = leaf;
-  assertNameFree(name, store.entries(context.now));
+  assertNameFree(name, store.entriesNamed(name, context.now));
 
   const signer = await loadSigner(store, setting, () => existingPassphrase(options, context));
   const { record, files } = await signLeaf(leaf, signer, setting);

@@ -50,7 +50,7 @@ export async function sign(csrFile: string, options: SignOptions, context: Conte
   }
   const notAfter = leafNotAfter(options.notAfter, meta.defaults.leafNotAfter, ca.notAfter, context.now);
   assertPermitted(constrainedNames({ dns, ip, commonName }), ca.permitted);
-  assertNameFree(name, store.entries(context.now));
+  assertNameFree(name, store.entriesNamed(name, context.now));
   warnDroppedUsages(request, kind, context.warn);
 
   const signer = await loadSigner(store, { meta, ca }, () => existingPassphrase(options, context));
