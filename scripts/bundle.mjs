@@ -52,47 +52,47 @@ function commandName(path) {
   return path.endsWith("/wizard/index.js") ? "wizard" : basename(path, ".js");
 }
 
+/** An esbuild plugin: each dynamic import `externalPath` names becomes a require() of that path. */
+function splitLazyImports(externalPath) {
+  return {
+    name: "split-lazy-imports",
+    setup(esbuild) {
+      esbuild.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind !== "dynamic-import") return undefined;
+        const path = externalPath(resolve(args.resolveDir, args.path), args);
+        return path === undefined ? undefined : { path, external: true };
+      });
+    },
+  };
+}
+
 const commands = new Map();
-const splitCommands = {
-  name: "split-commands",
-  setup(esbuild) {
-    esbuild.onResolve({ filter: /.*/ }, (args) => {
-      if (args.kind !== "dynamic-import") return undefined;
-      const path = resolve(args.resolveDir, args.path);
-      if (REGISTERS_COMMANDS.test(args.importer)) {
-        commands.set(commandName(path), path);
-        return { path: `./${commandName(path)}.cjs`, external: true };
-      }
-      // Another lazy import of a module main.cjs holds (export-targets.ts's, settings.ts's): it only
-      // ever runs inside a command's file, where it is inlined. Reaching it from main.cjs is a bug.
-      return { path: `nutca-bundle:not-in-main:${args.path}`, external: true };
-    });
-  },
-};
+const commandFiles = splitLazyImports((path, { importer, path: specifier }) => {
+  if (REGISTERS_COMMANDS.test(importer)) {
+    commands.set(commandName(path), path);
+    return `./${commandName(path)}.cjs`;
+  }
+  // Another lazy import of a module main.cjs holds (export-targets.ts's, settings.ts's): it only
+  // ever runs inside a command's file, where it is inlined. Reaching it from main.cjs is a bug.
+  return `nutca-bundle:not-in-main:${specifier}`;
+});
+const lazyPartFiles = splitLazyImports((path) => {
+  const part = Object.keys(LAZY_PARTS).find((name) => resolve(LAZY_PARTS[name]) === path);
+  return part === undefined ? undefined : `./${part}.cjs`;
+});
 
 rmSync("dist/bundle", { recursive: true, force: true });
 const main = await build({
   ...common,
   entryPoints: { main: "dist/src/cli/main.js" },
   outdir: OUT,
-  plugins: [splitCommands],
+  plugins: [commandFiles],
 });
-const lazyParts = {
-  name: "lazy-parts",
-  setup(esbuild) {
-    esbuild.onResolve({ filter: /.*/ }, (args) => {
-      if (args.kind !== "dynamic-import") return undefined;
-      const path = resolve(args.resolveDir, args.path);
-      const part = Object.keys(LAZY_PARTS).find((name) => resolve(LAZY_PARTS[name]) === path);
-      return part === undefined ? undefined : { path: `./${part}.cjs`, external: true };
-    });
-  },
-};
 const rest = await build({
   ...common,
   entryPoints: { ...Object.fromEntries(commands), ...LAZY_PARTS },
   outdir: OUT,
-  plugins: [lazyParts],
+  plugins: [lazyPartFiles],
 });
 writeFileSync(
   "dist/bundle/meta.json",
