@@ -59,6 +59,18 @@ export function foldEntries(records: readonly LedgerRecord[], now: Date): Entry[
   return entries;
 }
 
+/**
+ * The entries of one name, as foldEntries gives them: a name's own records
+ * (its renewals and rekeys included) and the revocations are all that decide
+ * them, so the others are left out of the fold.
+ */
+export function foldEntriesOf(records: readonly LedgerRecord[], name: string, now: Date): Entry[] {
+  return foldEntries(
+    records.filter((record) => record.op === "revoke" || (record.op === "issue" && record.name === name)),
+    now,
+  );
+}
+
 /** The newest certificate of each name (what the name stands for), the CA left out. */
 export function currentEntries(entries: readonly Entry[]): Entry[] {
   const newest = new Map<string, Entry>();

@@ -10,7 +10,7 @@ import { NutcaError } from "../errors.js";
 import { pemDecode } from "../pki/pem.js";
 import { ensureDirectory, writeFileDurable, TEMP_PREFIX } from "./durable.js";
 import { StoreLayout } from "./layout.js";
-import { foldEntries } from "./entries.js";
+import { foldEntries, foldEntriesOf } from "./entries.js";
 import { appendRecord, LedgerReader, repairTornTail, type IssueRecord, type LedgerRecord } from "./ledger.js";
 import { StoreLock } from "./lock.js";
 import { commit, recoverStaging, type Commit, type StoreFile } from "./staging.js";
@@ -146,13 +146,12 @@ export class CaStore {
   }
 
   /**
-   * The entries of one name, as entries() has them: a name's records and the
-   * revocations are all that decide them, and folding only those keeps a
-   * single issuance cheap on a store of thousands (every line is still read
-   * and checked).
+   * The entries of one name, as entries() has them, without folding the
+   * others: a single issuance stays cheap on a store of thousands (every
+   * line is still read and checked).
    */
   entriesNamed(name: string, now = new Date()): Entry[] {
-    return foldNamed(this.records(), name, now);
+    return foldEntriesOf(this.records(), name, now);
   }
 
   /** The newest certificate of a name, or the certificate with this serial. */
@@ -219,7 +218,7 @@ export class CaStore {
   ): Promise<void> {
     await this.change(`nutca issue ${record.name}`, () => {
       const records = this.records();
-      check(foldNamed(records, record.name, new Date()));
+      check(foldEntriesOf(records, record.name, new Date()));
       if (records.some((other) => other.op === "issue" && other.serial === record.serial)) {
         throw new NutcaError("INTERNAL", `serial ${record.serial} is already in the ledger`, "run the command again");
       }
@@ -305,11 +304,4 @@ function removeTempFiles(root: string): void {
 
 export function notACertificate(path: string, cause?: unknown): NutcaError {
   return new NutcaError("STORE_CORRUPT", `${path} is not a valid certificate`, "restore it from a backup", { cause });
-}
-
-function foldNamed(records: readonly LedgerRecord[], name: string, now: Date): Entry[] {
-  return foldEntries(
-    records.filter((record) => record.op === "revoke" || (record.op === "issue" && record.name === name)),
-    now,
-  );
 }
