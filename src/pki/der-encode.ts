@@ -18,6 +18,9 @@ export const TAG_UTC_TIME = 0x17;
 export const TAG_GENERALIZED_TIME = 0x18;
 export const TAG_SEQUENCE = 0x30;
 export const TAG_SET = 0x31;
+/** GeneralName's dNSName ([2] IMPLICIT IA5String) and iPAddress ([7] IMPLICIT OCTET STRING). */
+export const TAG_DNS_NAME = 0x82;
+export const TAG_IP_ADDRESS = 0x87;
 
 /** One DER TLV: the tag, the definite length, then the contents. */
 export function encodeTlv(tag: number, ...contents: Uint8Array[]): Uint8Array<ArrayBuffer> {

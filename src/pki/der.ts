@@ -1,8 +1,10 @@
 /**
  * A minimal DER walker for the few raw encodings the lint must see that the
  * parsing libraries normalise away: the exact time strings (UTCTime or
- * GeneralizedTime, fractions, `Z`) and the serial's content octets; and the
- * CA's subject, copied byte for byte into the issuer field of its leaves.
+ * GeneralizedTime, fractions, `Z`) and the serial's content octets; and for
+ * what signing a leaf needs of its CA (ca-facts.ts, name-constraints.ts):
+ * the subject, copied byte for byte into the issuer field of its leaves,
+ * the key identifier and the name constraints. Its tags are der-encode.ts's.
  */
 import { TAG_GENERALIZED_TIME, TAG_INTEGER, TAG_SEQUENCE, TAG_UTC_TIME } from "./der-encode.js";
 

@@ -18,7 +18,9 @@ import {
   encodeTime,
   encodeTlv,
   TAG_BIT_STRING,
+  TAG_DNS_NAME,
   TAG_INTEGER,
+  TAG_IP_ADDRESS,
   TAG_NULL,
   TAG_OCTET_STRING,
   TAG_PRINTABLE_STRING,
@@ -77,9 +79,6 @@ export interface LeafCertificate extends CertificateFacts {
 const VERSION_3 = Uint8Array.of(0xa0, 0x03, 0x02, 0x01, 0x02);
 /** The context tag of the TBSCertificate's extensions: [3] EXPLICIT. */
 const TAG_EXTENSIONS = 0xa3;
-/** GeneralName's [2] IMPLICIT IA5String and [7] IMPLICIT OCTET STRING. */
-const TAG_DNS_NAME = 0x82;
-const TAG_IP_ADDRESS = 0x87;
 /** AuthorityKeyIdentifier's keyIdentifier: [0] IMPLICIT OCTET STRING. */
 const TAG_KEY_IDENTIFIER = 0x80;
 const ID_AT_COMMON_NAME = "2.5.4.3";

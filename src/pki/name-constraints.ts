@@ -1,11 +1,10 @@
 import { NutcaError } from "../errors.js";
 import { children, readTlv } from "./der.js";
+import { TAG_DNS_NAME, TAG_IP_ADDRESS } from "./der-encode.js";
 import { inPrefix, ipFromBytes, ipToBytes, parseCidr, parseDnsName, type Cidr } from "./names.js";
 
-/** NameConstraints' permittedSubtrees ([0]) and GeneralName's dNSName ([2]) and iPAddress ([7]). */
+/** NameConstraints' permittedSubtrees: [0]. */
 const TAG_PERMITTED_SUBTREES = 0xa0;
-const TAG_DNS_NAME = 0x82;
-const TAG_IP_ADDRESS = 0x87;
 
 /** What a CA may sign: DNS suffixes and IP networks (RFC 5280 permittedSubtrees). */
 export interface Permitted {
