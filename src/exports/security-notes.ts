@@ -7,14 +7,14 @@
  */
 
 export const ATTACKS = [
-  { id: "wire", title: "Eavesdropping on the wire" },
-  { id: "loopback", title: "Eavesdropping on loopback" },
-  { id: "replay", title: "Replay" },
-  { id: "insertion", title: "Message insertion" },
-  { id: "deletion", title: "Message deletion" },
-  { id: "modification", title: "Message modification" },
-  { id: "mitm", title: "Man-in-the-middle" },
-  { id: "dos", title: "Denial of service" },
+  { id: "wire", title: "Eavesdropping on the wire", short: "wire eavesdropping" },
+  { id: "loopback", title: "Eavesdropping on loopback", short: "loopback eavesdropping" },
+  { id: "replay", title: "Replay", short: "replay" },
+  { id: "insertion", title: "Message insertion", short: "insertion" },
+  { id: "deletion", title: "Message deletion", short: "deletion" },
+  { id: "modification", title: "Message modification", short: "modification" },
+  { id: "mitm", title: "Man-in-the-middle", short: "MITM" },
+  { id: "dos", title: "Denial of service", short: "DoS" },
 ] as const;
 
 export type AttackId = (typeof ATTACKS)[number]["id"];
@@ -349,12 +349,12 @@ export const DEPLOYMENTS: readonly DeploymentNotes[] = [
       "section for the server (an absent file is silently skipped).",
     attacks: {
       wire: s(
-        "TLS if offered, plaintext otherwise",
+        "plaintext unless upsd offers TLS",
         "The clients negotiate TLS when upsd offers it but never insist: a forged ERR to STARTTLS (or a fail-open " +
           "NSS upsd) gives plaintext, and upscmd/upsrw then send USERNAME and PASSWORD in clear.",
       ),
       loopback: s(
-        "same as the wire",
+        "as on the wire",
         "Run on the upsd host, they connect like any other client: no TLS is enforced on 127.0.0.1 either.",
       ),
       replay: p(
@@ -362,12 +362,12 @@ export const DEPLOYMENTS: readonly DeploymentNotes[] = [
         "When TLS was negotiated, records are numbered and keys are per connection.",
       ),
       insertion: s(
-        "no server verified",
+        "nothing verified",
         "With nothing verified, an attacker who answers in the server's place inserts whatever status they like.",
       ),
       deletion: NATIVE.deletion,
       modification: s(
-        "no server verified",
+        "nothing verified",
         "TLS integrity protects only a session with the real upsd, and nothing checks that it is the real one.",
       ),
       mitm: s(

@@ -32,21 +32,17 @@ export function protectionLines(key: string): string[] {
   for (const deployment of notes.deployments.map(deploymentNotes)) {
     const by = (verdict: Assessment["verdict"]) =>
       ATTACKS.filter((attack) => deployment.attacks[attack.id].verdict === verdict);
-    const protectedList = by("protected").map((attack) => attack.title.toLowerCase());
-    const open = by("susceptible").map(
-      (attack) => `${attack.title.toLowerCase()} (${deployment.attacks[attack.id].brief})`,
-    );
-    lines.push(...wrap(`${deployment.label}: protects against ${protectedList.join(", ")}.`, "  ", "    "));
-    if (open.length > 0) lines.push(...wrap(`Open: ${open.join("; ")}.`, "    ", "    "));
+    const protectedList = by("protected").map((attack) => attack.short);
+    const open = by("susceptible").map((attack) => `${attack.short} (${deployment.attacks[attack.id].brief})`);
+    const text = `${deployment.label} protects against ${protectedList.join(", ") || "nothing"}.`;
+    lines.push(...wrap(open.length > 0 ? `${text} Open: ${open.join("; ")}.` : text, "  ", "    "));
   }
   for (const asset of notes.assets.map(assetNotes)) {
     lines.push(...wrap(`Protects: ${asset.protects}`, "  ", "    "));
     lines.push(...wrap(`Does not: ${asset.doesNot}`, "  ", "    "));
   }
-  const sections = [...notes.deployments.map((id) => deploymentNotes(id).title), ...notes.assets.map(assetTitle)];
-  lines.push(
-    ...wrap(`Why, and what must stay set: ${SECURITY_DOC_PATH}, ${sections.map(quote).join(", ")}.`, "  ", "    "),
-  );
+  const sections = [...notes.deployments.map((id) => deploymentNotes(id).label), ...notes.assets.map(assetTitle)];
+  lines.push(...wrap(`Why, and what must stay set: ${SECURITY_DOC_PATH}, on ${sections.join("; ")}.`, "  ", "    "));
   return [...lines, ""];
 }
 
@@ -141,8 +137,6 @@ function assetNotes(id: AssetNotes["id"]): AssetNotes {
 function assetTitle(id: AssetNotes["id"]): string {
   return assetNotes(id).title;
 }
-
-const quote = (text: string) => `"${text}"`;
 
 /** Markdown text: angle brackets and asterisks are literal in the notes. */
 function md(text: string): string {
