@@ -102,7 +102,9 @@ export function securityDoc(): string {
         "none. Doctor reports them as warnings, each with its fix; like every other doctor warning, a warning " +
         "makes doctor exit with its 'found a problem' code, so a script can refuse a bundle that leaves a hole " +
         "open. Where no configuration can close the hole (an OpenSSL upsmon of NUT 2.8.5 checks no name) or " +
-        "the bundle does not say its NUT version, doctor writes a note, which does not change the exit code.",
+        "the bundle does not say its NUT version, doctor writes a note, which does not change the exit code. " +
+        "A bundle says it is for NUT 2.8.6 when a upsmon snippet uses CERTFILE or a upsd snippet CERTREQUEST, " +
+        "lines older versions reject.",
     ),
     "",
     ...Object.entries(DOCTOR_HOLES).map(([code, { hole, fix }]) => `- \`${code}\`: ${md(hole)}. Fix: ${md(fix)}.`),
