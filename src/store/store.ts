@@ -285,7 +285,7 @@ export class CaStore {
   /** Finishes committed issuances, discards uncommitted ones, drops a torn ledger line and stray temp files. */
   recover(): void {
     repairTornTail(this.layout.ledger);
-    removeTempFiles(this.root);
+    removeTempFiles(this.layout);
     recoverStaging(this.layout, () => this.records());
   }
 
@@ -295,8 +295,8 @@ export class CaStore {
 }
 
 /** Temp files are only ever written in the store root and private/ (init); staged files are moved, not copied. */
-function removeTempFiles(root: string): void {
-  for (const dir of [root, join(root, "private")]) {
+function removeTempFiles(layout: StoreLayout): void {
+  for (const dir of [layout.root, layout.privateDir]) {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) continue;
     for (const name of readdirSync(dir)) if (name.startsWith(TEMP_PREFIX)) rmSync(join(dir, name), { force: true });
   }
