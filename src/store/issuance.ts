@@ -90,7 +90,7 @@ export function planLeaf(input: LeafInput, setting: IssueSetting): LeafPlan {
  * that is not one of the CA's own (ca.crt.pem and private/ca.key.pem; in an
  * intermediate store also root.crt.pem and private/root.key.pem).
  */
-export function leafName(raw: string, meta: StoreMeta): string {
+function leafName(raw: string, meta: StoreMeta): string {
   const name = parseEntryName(raw);
   if (name === "ca") throw new NutcaError("BAD_NAME", `"ca" is the CA's own name`, "choose another name");
   if (name === "root" && meta.ca.intermediate === true) {

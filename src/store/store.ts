@@ -5,13 +5,13 @@
  * into place. recover() finishes or discards whatever a crash interrupted.
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, chmodSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { NutcaError } from "../errors.js";
 import { pemDecode } from "../pki/pem.js";
 import { ensureDirectory, writeFileDurable, TEMP_PREFIX } from "./durable.js";
 import { StoreLayout } from "./layout.js";
 import { foldEntries, foldEntriesOf } from "./entries.js";
-import { appendRecord, LedgerReader, repairTornTail, type IssueRecord, type LedgerRecord } from "./ledger.js";
+import { appendRecords, LedgerReader, repairTornTail, type IssueRecord, type LedgerRecord } from "./ledger.js";
 import { StoreLock } from "./lock.js";
 import { commit, recoverStaging, type Commit, type StoreFile } from "./staging.js";
 
@@ -201,7 +201,7 @@ export class CaStore {
       rmSync(this.layout.ledger, { force: true });
       this.ledger.reset();
       const records: readonly IssueRecord[] = "op" in record ? [record] : record;
-      for (const one of records) appendRecord(this.layout.ledger, one);
+      appendRecords(this.layout.ledger, records);
       writeFileDurable(this.layout.meta, JSON.stringify(meta, null, 2) + "\n");
     });
   }
@@ -287,10 +287,6 @@ export class CaStore {
     repairTornTail(this.layout.ledger);
     removeTempFiles(this.layout);
     recoverStaging(this.layout, () => this.records());
-  }
-
-  relative(path: string): string {
-    return relative(this.root, path);
   }
 }
 
