@@ -6,13 +6,14 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, chmodSync } from "node:fs";
 import { join } from "node:path";
-import { NutcaError } from "../errors.js";
+import { isNutcaError, NutcaError } from "../errors.js";
 import { pemDecode } from "../pki/pem.js";
 import { ensureDirectory, writeFileDurable, TEMP_PREFIX } from "./durable.js";
 import { StoreLayout } from "./layout.js";
 import { foldEntries, foldEntriesOf } from "./entries.js";
 import { appendRecords, LedgerReader, repairTornTail, type IssueRecord, type LedgerRecord } from "./ledger.js";
 import { StoreLock } from "./lock.js";
+import { isPermissionError, permissionDenied } from "./permission.js";
 import { commit, recoverStaging, type Commit, type StoreFile } from "./staging.js";
 
 export type { StoreFile } from "./staging.js";
@@ -63,8 +64,15 @@ export class CaStore {
     this.ledger = new LedgerReader(this.layout.ledger);
   }
 
+  /** False when there is no store file; a store this user may not read is an error, not "no CA". */
   hasCa(): boolean {
-    return existsSync(this.layout.meta);
+    try {
+      statSync(this.layout.meta);
+      return true;
+    } catch (error) {
+      if (isPermissionError(error)) throw permissionDenied(this.layout.meta, error);
+      return false;
+    }
   }
 
   readMeta(): StoreMeta {
@@ -77,8 +85,9 @@ export class CaStore {
     }
     let meta: StoreMeta;
     try {
-      meta = JSON.parse(readFileSync(this.layout.meta, "utf8")) as StoreMeta;
+      meta = JSON.parse(readStoreFile(this.layout.meta)) as StoreMeta;
     } catch (error) {
+      if (isNutcaError(error)) throw error;
       throw new NutcaError("STORE_CORRUPT", `${this.layout.meta} is not valid JSON`, "restore it from a backup", {
         cause: error,
       });
@@ -104,8 +113,9 @@ export class CaStore {
   readCertificateDer(path: string): Uint8Array<ArrayBuffer> {
     let pem: string;
     try {
-      pem = readFileSync(path, "utf8");
+      pem = readStoreFile(path);
     } catch (error) {
+      if (isNutcaError(error)) throw error;
       throw new NutcaError("STORE_CORRUPT", `cannot read ${path}`, "restore it from a backup, or run nutca doctor", {
         cause: error,
       });
@@ -117,8 +127,9 @@ export class CaStore {
 
   readCaKeyPem(): string {
     try {
-      return readFileSync(this.layout.caKey, "utf8");
+      return readStoreFile(this.layout.caKey);
     } catch (error) {
+      if (isNutcaError(error)) throw error;
       throw new NutcaError(
         "STORE_CORRUPT",
         `cannot read the CA key ${this.layout.caKey}`,
@@ -131,7 +142,12 @@ export class CaStore {
   }
 
   records(): LedgerRecord[] {
-    return this.ledger.read();
+    try {
+      return this.ledger.read();
+    } catch (error) {
+      if (isPermissionError(error)) throw permissionDenied(this.layout.ledger, error);
+      throw error;
+    }
   }
 
   entries(now = new Date()): Entry[] {
@@ -168,8 +184,14 @@ export class CaStore {
 
   /** Runs a change under the store lock, after finishing whatever a crash interrupted. */
   async change<T>(command: string, work: () => T | Promise<T>): Promise<T> {
-    ensureDirectory(this.root);
-    const lock = await StoreLock.acquire(this.layout.lock, { command });
+    let lock: StoreLock;
+    try {
+      ensureDirectory(this.root);
+      lock = await StoreLock.acquire(this.layout.lock, { command });
+    } catch (error) {
+      if (isPermissionError(error)) throw permissionDenied((error as NodeJS.ErrnoException).path ?? this.root, error);
+      throw error;
+    }
     try {
       this.recover();
       return await work();
@@ -295,6 +317,16 @@ function removeTempFiles(layout: StoreLayout): void {
   for (const dir of [layout.root, layout.privateDir]) {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) continue;
     for (const name of readdirSync(dir)) if (name.startsWith(TEMP_PREFIX)) rmSync(join(dir, name), { force: true });
+  }
+}
+
+/** A store file's text; a file this user may not read is a permission error, not a corrupt file. */
+function readStoreFile(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    if (isPermissionError(error)) throw permissionDenied(path, error);
+    throw error;
   }
 }
 
