@@ -6,7 +6,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, type Stats } from "node:fs";
 import { hostname } from "node:os";
 import { join, relative } from "node:path";
-import { storePaths } from "../store/layout.js";
+import { CHECKOUT_FILES, storePaths } from "../store/layout.js";
 import { TEMP_PREFIX } from "../store/durable.js";
 import { processAlive } from "../store/lock.js";
 import type { LedgerRecord } from "../store/ledger.js";
@@ -49,6 +49,8 @@ function modes(store: CaStore, nodes: readonly Node[], rootStat: Stats): DoctorC
   const check = new CheckBuilder("store.modes", "modes: files 0600, directories 0700, one owner");
   const all = [{ path: store.root, rel: ".", stat: rootStat }, ...nodes];
   for (const node of all) {
+    // A checkout's ./ca-store carries its README and .gitignore: public files, not the store's.
+    if (CHECKOUT_FILES.has(node.rel)) continue;
     if (node.stat.isSymbolicLink()) {
       check.add(
         "warning",

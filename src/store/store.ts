@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { isNutcaError, NutcaError } from "../errors.js";
 import { pemDecode } from "../pki/pem.js";
 import { ensureDirectory, writeFileDurable, TEMP_PREFIX } from "./durable.js";
-import { StoreLayout } from "./layout.js";
+import { CHECKOUT_FILES, StoreLayout } from "./layout.js";
 import { foldEntries, foldEntriesOf } from "./entries.js";
 import { appendRecords, LedgerReader, repairTornTail, type IssueRecord, type LedgerRecord } from "./ledger.js";
 import { StoreLock } from "./lock.js";
@@ -73,6 +73,11 @@ export class CaStore {
       if (isPermissionError(error)) throw permissionDenied(this.layout.meta, error);
       return false;
     }
+  }
+
+  /** True when the directory is missing or holds nothing but a checkout's CHECKOUT_FILES: a store with no CA yet. */
+  isEmpty(): boolean {
+    return !existsSync(this.root) || readdirSync(this.root).every((name) => CHECKOUT_FILES.has(name));
   }
 
   readMeta(): StoreMeta {
