@@ -121,23 +121,25 @@ export async function signLeaf(
   const { name } = plan;
   const key = await resolveKey(plan.key);
   const certificate = buildCertificate(plan, key.publicKey, key.keyType, signer, setting);
-  const keyType = key.keyType;
   const recordFiles = {
     cert: storePaths.issuedCert(name),
     ...(key.inStore ? { key: storePaths.privateKey(name) } : {}),
   };
-  const archived = renews?.oldKeyPem === undefined ? undefined : storePaths.archivedKey(name, renews.serial);
+  // The old key is kept beside the new one: the old certificate stays valid until it expires or is revoked.
+  const archived =
+    renews?.oldKeyPem === undefined
+      ? undefined
+      : { path: storePaths.archivedKey(name, renews.serial), data: renews.oldKeyPem };
   const record: IssueRecord = {
-    ...issueRecord({ certificate, name, kind: plan.kind, keyType, files: recordFiles, now: setting.now }),
-    ...(renews ? { renews: { serial: renews.serial, ...(archived ? { key: archived } : {}) } } : {}),
+    ...issueRecord({ certificate, name, kind: plan.kind, keyType: key.keyType, files: recordFiles, now: setting.now }),
+    ...(renews ? { renews: { serial: renews.serial, ...(archived ? { key: archived.path } : {}) } } : {}),
   };
   const certPem = certificate.pem + "\n";
   const files: StoreFile[] = [
     { path: storePaths.serialCert(record.serial), data: certPem },
     { path: recordFiles.cert, data: certPem },
   ];
-  // The old key is kept beside the new one: the old certificate stays valid until it expires or is revoked.
-  if (archived) files.push({ path: archived, data: renews!.oldKeyPem! });
+  if (archived) files.push(archived);
   if (key.pkcs8Pem !== undefined) files.push({ path: storePaths.privateKey(name), data: key.pkcs8Pem });
   return { record, files };
 }
