@@ -58,15 +58,21 @@ function allowed(path: string, mode: number): boolean {
   }
 }
 
-/** The user name /etc/passwd gives a uid, if any. */
-function userName(uid: number, passwd = "/etc/passwd"): string | undefined {
+function userName(uid: number): string | undefined {
+  return passwdUsers()?.find((user) => user.uid === uid)?.name;
+}
+
+/** The users of /etc/passwd (Node has no getpwuid/getpwnam), or undefined when it cannot be read. */
+export function passwdUsers(path = "/etc/passwd"): { name: string; uid: number; gid: number }[] | undefined {
+  let text: string;
   try {
-    const entry = readFileSync(passwd, "utf8")
-      .split("\n")
-      .map((line) => line.split(":"))
-      .find((fields) => fields[2] === String(uid));
-    return entry?.[0] || undefined;
+    text = readFileSync(path, "utf8");
   } catch {
     return undefined;
   }
+  return text
+    .split("\n")
+    .map((line) => line.split(":"))
+    .filter((fields) => fields.length >= 4 && fields[0] !== "")
+    .map((fields) => ({ name: fields[0]!, uid: Number(fields[2]), gid: Number(fields[3]) }));
 }
