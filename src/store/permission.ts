@@ -14,6 +14,15 @@ export function isPermissionError(error: unknown): boolean {
   return code === "EACCES" || code === "EPERM";
 }
 
+/** A store file's text: a file this user may not read is a permission error; any other failure is `otherwise`'s. */
+export function readStoreFile(path: string, otherwise: (cause: unknown) => NutcaError): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw isPermissionError(error) ? permissionDenied(path, error) : otherwise(error);
+  }
+}
+
 /** The error for a store path the system refused: which path is in the way, and whose it is. */
 export function permissionDenied(path: string, cause?: unknown): NutcaError {
   const blocked = blockingPath(resolve(path));

@@ -4,16 +4,16 @@
  * the ledger records are appended (the commit point), then the files are moved
  * into place. recover() finishes or discards whatever a crash interrupted.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, chmodSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync, chmodSync } from "node:fs";
 import { join } from "node:path";
-import { isNutcaError, NutcaError } from "../errors.js";
+import { NutcaError } from "../errors.js";
 import { pemDecode } from "../pki/pem.js";
 import { ensureDirectory, writeFileDurable, TEMP_PREFIX } from "./durable.js";
 import { CHECKOUT_FILES, StoreLayout } from "./layout.js";
 import { foldEntries, foldEntriesOf } from "./entries.js";
 import { appendRecords, LedgerReader, repairTornTail, type IssueRecord, type LedgerRecord } from "./ledger.js";
 import { StoreLock } from "./lock.js";
-import { isPermissionError, permissionDenied } from "./permission.js";
+import { isPermissionError, permissionDenied, readStoreFile } from "./permission.js";
 import { commit, recoverStaging, type Commit, type StoreFile } from "./staging.js";
 
 export type { StoreFile } from "./staging.js";
@@ -88,14 +88,14 @@ export class CaStore {
         "create one with nutca init, or pass --store DIR",
       );
     }
+    const notJson = (cause: unknown) =>
+      new NutcaError("STORE_CORRUPT", `${this.layout.meta} is not valid JSON`, "restore it from a backup", { cause });
+    const text = readStoreFile(this.layout.meta, notJson);
     let meta: StoreMeta;
     try {
-      meta = JSON.parse(readStoreFile(this.layout.meta)) as StoreMeta;
+      meta = JSON.parse(text) as StoreMeta;
     } catch (error) {
-      if (isNutcaError(error)) throw error;
-      throw new NutcaError("STORE_CORRUPT", `${this.layout.meta} is not valid JSON`, "restore it from a backup", {
-        cause: error,
-      });
+      throw notJson(error);
     }
     if (typeof meta?.format !== "number" || typeof meta.ca?.keyType !== "string") {
       throw new NutcaError(
@@ -116,34 +116,27 @@ export class CaStore {
 
   /** The DER of a certificate file; store/certificates.ts parses it with @peculiar/x509 where that is needed. */
   readCertificateDer(path: string): Uint8Array<ArrayBuffer> {
-    let pem: string;
-    try {
-      pem = readStoreFile(path);
-    } catch (error) {
-      if (isNutcaError(error)) throw error;
-      throw new NutcaError("STORE_CORRUPT", `cannot read ${path}`, "restore it from a backup, or run nutca doctor", {
-        cause: error,
-      });
-    }
+    const pem = readStoreFile(
+      path,
+      (cause) =>
+        new NutcaError("STORE_CORRUPT", `cannot read ${path}`, "restore it from a backup, or run nutca doctor", {
+          cause,
+        }),
+    );
     const der = pemDecode(pem, "CERTIFICATE");
     if (!der) throw notACertificate(path);
     return der;
   }
 
   readCaKeyPem(): string {
-    try {
-      return readStoreFile(this.layout.caKey);
-    } catch (error) {
-      if (isNutcaError(error)) throw error;
-      throw new NutcaError(
-        "STORE_CORRUPT",
-        `cannot read the CA key ${this.layout.caKey}`,
-        "check its owner and mode, or restore it",
-        {
-          cause: error,
-        },
-      );
-    }
+    const path = this.layout.caKey;
+    return readStoreFile(
+      path,
+      (cause) =>
+        new NutcaError("STORE_CORRUPT", `cannot read the CA key ${path}`, "check its owner and mode, or restore it", {
+          cause,
+        }),
+    );
   }
 
   records(): LedgerRecord[] {
@@ -322,16 +315,6 @@ function removeTempFiles(layout: StoreLayout): void {
   for (const dir of [layout.root, layout.privateDir]) {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) continue;
     for (const name of readdirSync(dir)) if (name.startsWith(TEMP_PREFIX)) rmSync(join(dir, name), { force: true });
-  }
-}
-
-/** A store file's text; a file this user may not read is a permission error, not a corrupt file. */
-function readStoreFile(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (error) {
-    if (isPermissionError(error)) throw permissionDenied(path, error);
-    throw error;
   }
 }
 
