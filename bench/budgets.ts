@@ -81,7 +81,7 @@ export function judge(
     ];
     if (first !== undefined && batch !== first) {
       const firstPerCert = perCert(rows, first.job, "nutca issue --from");
-      const label = `per cert within 20% of ${first.count.toLocaleString("en")}'s`;
+      const label = `per cert ≤ 1.2× ${first.count.toLocaleString("en")}'s`;
       checks.push(check(label, nutca && firstPerCert && nutca / firstPerCert, 1.2));
     }
     assign(rows, batch.job, "nutca issue --from", checks);
