@@ -1,5 +1,6 @@
 /** Option definitions and types shared by every command registration. */
 import { Option, type Command } from "commander";
+import { EXIT_MEANING, type ExitStatus } from "../errors.js";
 import type { CommandResult, Context } from "./context.js";
 
 export type Run = (context: Context) => Promise<CommandResult>;
@@ -26,3 +27,23 @@ export const keyOption = () => new Option("--key <type>", "key type: ec-p256, ec
 
 export const notAfterOption = () =>
   new Option("--not-after <when>", "expiry: never, a date (2035-12-31) or a duration (825d, 10y)");
+
+/** The "Examples:" section of a command's --help. */
+export function examplesHelp(examples: readonly string[]): string {
+  return helpSection(
+    "Examples",
+    examples.map((line) => `$ ${line}`),
+  );
+}
+
+/** The "Exit codes:" section of --help, from errors.ts's one table. */
+export function exitCodesHelp(statuses: readonly ExitStatus[]): string {
+  return helpSection(
+    "Exit codes",
+    statuses.map((status) => `${String(status).padStart(3)}  ${EXIT_MEANING[status]}`),
+  );
+}
+
+function helpSection(title: string, lines: readonly string[]): string {
+  return lines.length === 0 ? "" : ["", `${title}:`, ...lines.map((line) => `  ${line}`), ""].join("\n");
+}

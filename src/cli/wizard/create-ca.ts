@@ -8,10 +8,10 @@ import { assertPermitted, parsePermitted, type Permitted } from "../../pki/name-
 import { checkCommonName, ipToBytes, parseCidr } from "../../pki/names.js";
 import { parseNotAfter } from "../../pki/validity.js";
 import type { Settings } from "../../settings.js";
-import { DEFAULT_CA_NAME } from "../commands/init.js";
+import { DEFAULT_CA_NAME, init, type InitOptions } from "../commands/init.js";
 import { MIN_PASSPHRASE_LENGTH } from "../passphrase.js";
 import { check, splitList, type Choice, type WizardIO } from "./io.js";
-import type { ServerPlan } from "./plan.js";
+import type { PlannedCommand, ServerPlan } from "./plan.js";
 
 export interface CaAnswers {
   readonly name: string;
@@ -171,4 +171,19 @@ export function initArgv(storeDir: string, ca: CaAnswers, permitted: Permitted):
     ...permitted.ip.flatMap((cidr) => ["--permit-ip", cidr]),
     ...(ca.passphrase === undefined ? ["--no-passphrase"] : []),
   ];
+}
+
+/** `nutca init` with the answers; the passphrase reaches it in the environment (see runSteps). */
+export function initCommand(storeDir: string, ca: CaAnswers, permitted: Permitted): PlannedCommand {
+  const options: InitOptions = {
+    name: ca.name,
+    org: ca.organization,
+    key: ca.keyType,
+    notAfter: ca.notAfter,
+    leafNotAfter: ca.leafNotAfter,
+    permitDns: [...permitted.dns],
+    permitIp: [...permitted.ip],
+    ...(ca.passphrase === undefined ? { passphrase: false } : {}),
+  };
+  return { storeDir, argv: initArgv(storeDir, ca, permitted), run: (context) => init(options, context) };
 }
