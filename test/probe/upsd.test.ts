@@ -103,7 +103,7 @@ describe("probe against Debian's upsd", { skip: gate.skip }, () => {
     const { port } = await startUpsd(broken);
     const { report, exitCode, human } = await probeWith(good, port);
     assert.equal(report.verified, false);
-    assert.equal(exitCode, 1);
+    assert.equal(exitCode, 4);
     assert.equal(report.reply?.kind, "not-configured");
     assert.equal(report.reply?.line, "ERR FEATURE-NOT-CONFIGURED");
     assert.match(human, /certificate set-up failed and it is serving plaintext/);
@@ -116,7 +116,7 @@ describe("probe against Debian's upsd", { skip: gate.skip }, () => {
     const { report, exitCode } = await probeWith(good, port);
     assert.equal(report.reply?.kind, "ok");
     assert.equal(report.verified, false);
-    assert.equal(exitCode, 1);
+    assert.equal(exitCode, 4);
     assert.equal(report.trust.chainVerified, false);
     assert.equal(report.name?.matched, true);
     assert.ok(
