@@ -143,7 +143,7 @@ const cases: Case[] = [
   bad("a name with a paragraph separator", "shared", ["show", "a\u2029b"], /numbered "a\\u2029b"/),
   // commander's own messages: its suggestion joins the one line instead of a literal \u000a.
   bad(
-    "an unknown command",
+    "an unknown command close to a real one: the suggestion on the same line",
     "shared",
     ["prob"],
     /^nutca: unknown command 'prob' \(Did you mean probe\?\) — see nutca --help$/,
@@ -272,6 +272,20 @@ test("a CA name with format characters is escaped in normal output, not echoed r
   const shown = await runNutcaOk(["show", "ca"], { store });
   assert.match(shown.stdout, /subject: +CN=Shop \\u2066CA\\u202e\n/);
   assert.doesNotMatch(shown.stdout, /[\u2066\u202e]/u);
+});
+
+test("names from a JSON manifest: a bidi override and a lone surrogate are escaped on every line", async () => {
+  const manifest = join(tempDir(), "hosts.json");
+  // JSON escapes, so the file itself is ASCII and JSON.parse makes the raw characters.
+  writeFileSync(manifest, '[{"kind":"client","name":"a\\u202eb"},{"kind":"client","name":"c\\ud800d"}]');
+  const before = snapshotDir(shared);
+  const result = await runNutca(["issue", "--from", manifest], { store: shared, env: passphraseEnv() });
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, /line \d+: .*"a\\u202eb"/);
+  assert.match(result.stderr, /line \d+: .*"c\\ud800d"/);
+  // A lone surrogate written raw would reach stderr as U+FFFD.
+  assert.doesNotMatch(result.stderr, /[\u202e\ufffd]/u);
+  assert.deepEqual(snapshotDir(shared), before, "the store is byte-for-byte unchanged");
 });
 
 test("the table covers enough cases", () => {
