@@ -14,8 +14,8 @@ import {
   collect,
   examplesHelp,
   exitCodesHelp,
-  keyOption,
-  notAfterOption,
+  initFlags,
+  issueFlags,
   passphraseFileOption,
   type Run,
 } from "./options.js";
@@ -40,24 +40,12 @@ export function buildProgram(execute: (command: Command, run: Run) => Promise<vo
 
   const passphraseFile = passphraseFileOption();
 
-  program
-    .command("init")
-    .description("create the store and its CA")
-    .option("--name <cn>", 'the CA common name (default "NUT private CA")')
-    .option("--org <organisation>", "the organisation (O) of the CA and its certificates")
-    .addOption(keyOption())
-    .addOption(notAfterOption())
-    .option("--leaf-not-after <when>", "default expiry of issued certificates (default: never, capped at the CA's)")
-    .option("--permit-dns <suffix>", "only allow names under this DNS suffix (repeatable)", collect)
-    .option("--permit-ip <cidr>", "only allow addresses in this network (repeatable)", collect)
-    .option("--no-passphrase", "store the CA key unencrypted (not recommended)")
-    .option("--intermediate", "an offline root plus an intermediate CA that signs the certificates")
-    .option("--intermediate-name <cn>", 'the intermediate CA common name (default "<name> Issuing CA")')
-    .addOption(passphraseFile)
-    .action(async (options, command: Command) => {
-      const { init } = await import("./commands/init.js");
-      await execute(command, (context) => init(options, context));
-    });
+  const init = program.command("init").description("create the store and its CA");
+  for (const option of initFlags()) init.addOption(option);
+  init.addOption(passphraseFile).action(async (options, command: Command) => {
+    const { init } = await import("./commands/init.js");
+    await execute(command, (context) => init(options, context));
+  });
 
   // `issue --from FILE` is the batch. Commander gives `issue` any --passphrase-file on the line, so
   // server/client read it with optsWithGlobals().
@@ -86,32 +74,28 @@ export function buildProgram(execute: (command: Command, run: Run) => Promise<vo
       await execute(command, (context) => issueBatch({ ...options, from: options.from! }, context));
     });
   for (const kind of ["server", "client"] as const) {
-    issue
+    const leaf = issue
       .command(kind)
       .description(
         kind === "server" ? "a certificate for a upsd host" : "a certificate for a upsmon host, stunnel client or shim",
       )
-      .argument("<name>", "the certificate's name in the store (usually the host name)")
-      .option("--dns <host>", "a DNS name clients use (repeatable, or comma-separated)", collect)
-      .option("--ip <address>", "an IP address clients use (repeatable, or comma-separated)", collect)
-      .addOption(keyOption())
-      .addOption(notAfterOption())
-      .addOption(passphraseFile)
-      .action(async (name: string, options, command: Command) => {
-        // Options of `issue` itself (the batch's) that commander also accepts after server/client.
-        const stray = Object.keys(issue.opts()).find((key) => key !== "passphraseFile");
-        if (stray !== undefined) {
-          const flag = `--${stray.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
-          throw new NutcaError(
-            "USAGE",
-            `issue ${kind} does not take ${flag}`,
-            "it belongs to the batch form: nutca issue --from <manifest> ...",
-          );
-        }
-        const { issue: issueCommand } = await import("./commands/issue.js");
-        const { passphraseFile } = command.optsWithGlobals<{ passphraseFile?: string }>();
-        await execute(command, (context) => issueCommand(kind, name, { ...options, passphraseFile }, context));
-      });
+      .argument("<name>", "the certificate's name in the store (usually the host name)");
+    for (const option of issueFlags()) leaf.addOption(option);
+    leaf.addOption(passphraseFile).action(async (name: string, options, command: Command) => {
+      // Options of `issue` itself (the batch's) that commander also accepts after server/client.
+      const stray = Object.keys(issue.opts()).find((key) => key !== "passphraseFile");
+      if (stray !== undefined) {
+        const flag = `--${stray.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+        throw new NutcaError(
+          "USAGE",
+          `issue ${kind} does not take ${flag}`,
+          "it belongs to the batch form: nutca issue --from <manifest> ...",
+        );
+      }
+      const { issue: issueCommand } = await import("./commands/issue.js");
+      const { passphraseFile } = command.optsWithGlobals<{ passphraseFile?: string }>();
+      await execute(command, (context) => issueCommand(kind, name, { ...options, passphraseFile }, context));
+    });
   }
 
   program

@@ -6,9 +6,9 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { NutcaError } from "../../errors.js";
 import { parseSetting, SETTING_INFO, type Settings } from "../../settings.js";
 import { exportBundle } from "../commands/export.js";
+import { flagsFor } from "../options.js";
 import { shimClientTarget } from "../targets/shim-client.js";
 import { shimServerTarget } from "../targets/shim-server.js";
 import { stunnelClientTarget } from "../targets/stunnel-client.js";
@@ -91,14 +91,7 @@ export function exportCommand<O extends object>(
 ): PlannedCommand {
   const all: O & ExportCommonOptions = { ...options, out: dir, ...(input.force ? { force: true } : {}) };
   const flags = [...target.flags(), ...exportCommonFlags(target)];
-  const argv = ["--store", input.storeDir, "export", target.name];
-  for (const [attribute, value] of Object.entries(all) as [string, string | boolean | undefined][]) {
-    if (value === undefined || value === false) continue;
-    const flag = flags.find((candidate) => candidate.attributeName() === attribute)?.long;
-    if (flag === undefined)
-      throw new NutcaError("INTERNAL", `nutca export ${target.name} has no option for ${attribute}`, "report it");
-    argv.push(flag, ...(value === true ? [] : [value]));
-  }
+  const argv = ["--store", input.storeDir, "export", target.name, ...flagsFor(all, flags)];
   return { storeDir: input.storeDir, argv, run: (context) => exportBundle(target, [], all, context) };
 }
 

@@ -8,7 +8,8 @@ import { NutcaError } from "../../errors.js";
 import { assertPermitted, NO_CONSTRAINTS, type Permitted } from "../../pki/name-constraints.js";
 import { isIpAddress, parseDnsName, parseEntryName, parseIpAddress } from "../../pki/names.js";
 import type { HostInfo } from "./host.js";
-import { issue } from "../commands/issue.js";
+import { issue, type IssueOptions } from "../commands/issue.js";
+import { flagsFor, issueFlags } from "../options.js";
 import { check, splitList, type WizardIO } from "./io.js";
 import type { PlannedCommand, ServerPlan } from "./plan.js";
 
@@ -111,22 +112,18 @@ function isDnsName(value: string): boolean {
 
 /** `nutca issue server` with the answers as options. */
 export function serverArgv(storeDir: string, server: ServerPlan): string[] {
-  return [
-    "--store",
-    storeDir,
-    "issue",
-    "server",
-    server.name,
-    ...server.dns.flatMap((name) => ["--dns", name]),
-    ...server.ip.flatMap((address) => ["--ip", address]),
-  ];
+  return ["--store", storeDir, "issue", "server", server.name, ...flagsFor(serverOptions(server), issueFlags())];
 }
 
 export function serverCommand(storeDir: string, server: ServerPlan): PlannedCommand {
-  const options = { dns: [...server.dns], ip: [...server.ip] };
+  const options = serverOptions(server);
   return {
     storeDir,
     argv: serverArgv(storeDir, server),
     run: (context) => issue("server", server.name, options, context),
   };
+}
+
+function serverOptions(server: ServerPlan): IssueOptions {
+  return { dns: [...server.dns], ip: [...server.ip] };
 }
