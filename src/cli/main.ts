@@ -153,7 +153,7 @@ const MORE_EXIT_CODES: Readonly<Record<string, readonly ExitStatus[]>> = {
 function addExitCodesHelp(program: Command): void {
   program.addHelpText("after", exitCodesHelp(Object.values(EXIT)));
   const visit = (command: Command) => {
-    if (command.commands.length > 0) return command.commands.forEach(visit);
+    command.commands.forEach(visit);
     if (command.parent?.name() === "export") return; // a target's file gives its own
     const more = MORE_EXIT_CODES[command.name()] ?? [];
     command.addHelpText("after", exitCodesHelp([EXIT.ok, EXIT.failure, EXIT.badInput, ...more]));

@@ -41,6 +41,7 @@ test("nutca --help ends with the whole exit code table, and the README has the s
 test("each command's --help lists the exit codes it can end with", async () => {
   const base = [EXIT.ok, EXIT.failure, EXIT.badInput];
   const cases: [string[], ExitStatus[]][] = [
+    [["issue"], base],
     [["issue", "server"], base],
     [["list"], [...base, EXIT.due]],
     [["doctor"], [...base, EXIT.problemFound]],
