@@ -40,7 +40,7 @@ export const SETTING_INFO: Readonly<Record<SettingKey, { readonly description: s
 
 const PROJECT_NAME = "nutca";
 const CONFIG_NAME = "config";
-/** conf's own default; nutca's directory is "nutca", not "nutca-nodejs". */
+/** conf appends "-nodejs" to projectName by default; nutca's directory is plain "nutca". */
 const PROJECT_SUFFIX = "";
 
 /** What conf is given as `cwd`: NUTCA_CONFIG_DIR, else nothing, and conf derives its directory. */

@@ -28,7 +28,7 @@ const VERSION = (
   JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string }
 ).version;
 
-export function buildProgram(execute: (command: Command, run: Run) => Promise<void>): Command {
+function buildProgram(execute: (command: Command, run: Run) => Promise<void>): Command {
   const program = new Command("nutca")
     .description("A private certificate authority for NUT (Network UPS Tools) TLS")
     .version(VERSION, "-V, --version")
@@ -40,9 +40,9 @@ export function buildProgram(execute: (command: Command, run: Run) => Promise<vo
 
   const passphraseFile = passphraseFileOption();
 
-  const init = program.command("init").description("create the store and its CA");
-  for (const option of initFlags()) init.addOption(option);
-  init.addOption(passphraseFile).action(async (options, command: Command) => {
+  const initCommand = program.command("init").description("create the store and its CA");
+  for (const option of initFlags()) initCommand.addOption(option);
+  initCommand.addOption(passphraseFile).action(async (options, command: Command) => {
     const { init } = await import("./commands/init.js");
     await execute(command, (context) => init(options, context));
   });
