@@ -1,3 +1,4 @@
+import { escapeControls } from "../errors.js";
 import { locateStore } from "../settings.js";
 
 /** What every command gets besides its own options. */
@@ -28,7 +29,7 @@ export function createContext(options: GlobalOptions, env: NodeJS.ProcessEnv = p
     interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
     env,
     now: new Date(),
-    warn: (line) => process.stderr.write(`nutca: warning: ${line}\n`),
+    warn: (line) => process.stderr.write(`nutca: warning: ${escapeControls(line)}\n`),
   };
 }
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exportBundle } from "../../src/cli/commands/export.js";
-import { EXPORT_TARGETS } from "../../src/cli/export-targets.js";
+import { EXPORT_TARGETS } from "../../src/cli/targets/index.js";
 import { DOCTOR_HOLES } from "../../src/exports/security-scope.js";
 import { tempDir } from "../helpers/cli.js";
 import { requireTool } from "../helpers/tools.js";

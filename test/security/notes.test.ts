@@ -5,9 +5,8 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Command } from "commander";
 import { exportBundle } from "../../src/cli/commands/export.js";
-import { EXPORT_TARGETS } from "../../src/cli/export-targets.js";
+import { EXPORT_TARGETS } from "../../src/cli/targets/index.js";
 import { DEPLOYMENTS } from "../../src/exports/security-notes.js";
 import { MODE_NOTES, TARGET_NOTES } from "../../src/exports/security-scope.js";
 import {
@@ -166,9 +165,7 @@ test("the README.txt of every export target (each backend) ends with its 'What t
   for (const target of EXPORT_TARGETS) {
     const how = EXPORT_ARGS[target.name];
     assert.ok(how, `the export target ${target.name} is new: add it to EXPORT_ARGS and TARGET_NOTES`);
-    const command = new Command();
-    target.addOptions?.(command);
-    const hasBackend = command.options.some((option) => option.long === "--backend");
+    const hasBackend = target.flags().some((option) => option.long === "--backend");
     const backends = hasBackend ? (nss ? (["openssl", "nss"] as const) : (["openssl"] as const)) : [undefined];
     for (const backend of backends) {
       const key = targetKey(target.name, backend);

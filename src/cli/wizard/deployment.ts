@@ -8,7 +8,7 @@
 import type { NutBackend } from "../../nut/backend.js";
 import { modeLine, SHARED_HOST_ADVICE } from "../../exports/security-render.js";
 import { parseSetting, type Settings } from "../../settings.js";
-import { EXPORT_TARGETS } from "../export-targets.js";
+import { upsdTarget } from "../targets/upsd.js";
 import type { Choice, WizardIO } from "./io.js";
 import type { Deployment, Mode } from "./plan.js";
 
@@ -25,7 +25,7 @@ export const BACKEND_HINTS = [
   "  On a host: ldd /lib/nut/upsd (or $(command -v upsd)) shows libnss3 for NSS, libssl.so for OpenSSL.",
 ];
 
-export const DEFAULT_NUT_INSTALL_DIR = EXPORT_TARGETS.find((target) => target.name === "upsd")?.defaultInstallDir;
+export const DEFAULT_NUT_INSTALL_DIR = upsdTarget.defaultInstallDir;
 
 export async function askDeployment(
   io: WizardIO,
