@@ -10,6 +10,7 @@ import { isIpAddress, parseDnsName, parseIpAddress } from "../pki/names.js";
 import type { x509 } from "../pki/x509.js";
 import { caBundlePem, chainPem, keyPem, MODE, octal, type Authority, type Bundle, type Identity } from "./bundle.js";
 import { checkInstallDir, serverNames } from "./stunnel.js";
+import { withInstaller } from "./install-script.js";
 
 export const SHIM_INSTALL_DIR = "/etc/nut";
 const join = posix.join;
@@ -88,7 +89,7 @@ export function shimServerBundle(identity: Identity, authority: Authority, optio
     "(still subject to upsd.users).",
     "",
   ];
-  return {
+  const bundle = {
     target: "shim-server",
     files: [
       {
@@ -104,6 +105,13 @@ export function shimServerBundle(identity: Identity, authority: Authority, optio
       `Run: ${command}`,
     ],
   };
+  // root:nut 0640, the README's second form: the shim re-reads it as nut.
+  return withInstaller(bundle, {
+    target: "shim-server",
+    name: identity.name,
+    files: [{ source: file, dest: join(dir, file), mode: MODE.groupSecret, group: "service" }],
+    dirs: [],
+  });
 }
 
 export function shimClientBundle(
@@ -181,7 +189,7 @@ export function shimClientBundle(
     "Test: upsc <ups>@127.0.0.1 ups.status   (prints OL, OB, ...); the shim logs to /var/log/NUT.log.",
     "",
   ];
-  return {
+  const bundle = {
     target: "shim-client",
     files: [
       {
@@ -194,4 +202,10 @@ export function shimClientBundle(
     ],
     summary: [...warnings, `Install ${file} as ${join(dir, file)} (0644)`, `Run: ${command}`],
   };
+  return withInstaller(bundle, {
+    target: "shim-client",
+    name: serverName,
+    files: [{ source: file, dest: join(dir, file), mode: MODE.publicFile, group: "root" }],
+    dirs: [],
+  });
 }

@@ -20,6 +20,7 @@ import {
   type NssLayout,
   type NssMaterial,
 } from "./nut-common.js";
+import { exportCommand, nssDbEntries, withInstaller } from "./install-script.js";
 
 export interface UpsdInput {
   readonly identity: Identity;
@@ -77,7 +78,7 @@ export function upsdOpensslBundle(input: UpsdInput): Bundle {
     ...knownLimits(["  - The key in upsd.pem is not encrypted: NUT <= 2.8.5 cannot ask for a passphrase."]),
   ];
   files.push(readmeFile(readme));
-  return {
+  const bundle = {
     target: "upsd",
     files,
     summary: [
@@ -85,6 +86,17 @@ export function upsdOpensslBundle(input: UpsdInput): Bundle {
       `Install upsd.pem as ${pemPath} (root:nut 0640), add upsd.conf.snippet to upsd.conf: see README.txt.`,
     ],
   };
+  return withInstaller(bundle, {
+    target: "upsd",
+    name: input.identity.name,
+    files: [{ source: "upsd.pem", dest: pemPath, mode: MODE.groupSecret, group: "service" }],
+    dirs: [{ dest: dir, mode: 0o750, group: "service" }],
+    nut: {
+      backend: "openssl",
+      exportCommand: exportCommand("upsd", "--server", input.identity.name, "--install-dir", dir),
+      snippet: "upsd.conf.snippet",
+    },
+  });
 }
 
 export function upsdNssBundle(input: UpsdNssInput): Bundle {
@@ -139,7 +151,7 @@ export function upsdNssBundle(input: UpsdNssInput): Bundle {
     ...knownLimits(),
   ];
   files.push(readmeFile(readme));
-  return {
+  const bundle = {
     target: "upsd",
     files,
     directories: built ? [{ path: layout.dbName, mode: 0o750 }] : [],
@@ -154,4 +166,15 @@ export function upsdNssBundle(input: UpsdNssInput): Bundle {
         : "The NSS database password is empty.",
     ],
   };
+  return withInstaller(bundle, {
+    target: "upsd",
+    name: input.identity.name,
+    ...nssDbEntries(dir, layout.dbName, built),
+    nut: {
+      backend: "nss",
+      exportCommand: exportCommand("upsd", "--server", input.identity.name, "--install-dir", dir),
+      snippet: "upsd.conf.snippet",
+      buildsNssDb: !built,
+    },
+  });
 }
