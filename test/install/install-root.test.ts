@@ -1,0 +1,99 @@
+// install.sh from a real upsd NSS export, run under dash and busybox sh against a
+// scratch --root: merge, idempotence, --dry-run, owners and modes, backup, --uninstall.
+import { describe, it, before } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { runNutcaOk, tempDir } from "../helpers/cli.js";
+import { chownRootNut, nutGate, nutGroupId } from "../nut/daemons.js";
+import { fingerprint, makeStore, ownerMode, runInstall, SHELLS } from "./support.js";
+
+const gate = nutGate(["certutil", "pk12util", "dash", "busybox"]);
+
+const ORIGINAL = [
+  "# upsd.conf of this host",
+  "LISTEN 127.0.0.1 3493",
+  "",
+  "# an earlier TLS attempt:",
+  "  CERTFILE /etc/nut/old.pem",
+  "MAXAGE 15",
+  "",
+].join("\n");
+
+describe("install.sh against a scratch --root", { skip: gate.skip }, () => {
+  let base: string;
+  let bundle: string;
+  let password: string;
+
+  before(async () => {
+    gate.check();
+    base = tempDir("nutca-install-root-");
+    const store = join(base, "store");
+    await makeStore(store);
+    bundle = join(base, "bundle");
+    await runNutcaOk(["export", "upsd", "--server", "ups1", "--backend", "nss", "--out", bundle], { store });
+    password = /^CERTIDENT "nut-server" "([^"]+)"$/m.exec(readFileSync(join(bundle, "upsd.conf.snippet"), "utf8"))![1]!;
+  });
+
+  for (const shell of SHELLS) {
+    it(`${shell.join(" ")}: merges, is idempotent, dry-runs, backs up and uninstalls`, async () => {
+      const root = join(base, `root-${shell.length}`);
+      mkdirSync(join(root, "etc/nut"), { recursive: true });
+      const conf = join(root, "etc/nut/upsd.conf");
+      writeFileSync(conf, ORIGINAL, { mode: 0o640 });
+      chownRootNut(conf);
+      const gid = nutGroupId();
+      const upsd = ["--root", root, "--upsd", "/lib/nut/upsd"];
+      const secretFree = (text: string) => assert.ok(!text.includes(password), "the DB password is never shown");
+
+      const pristine = fingerprint(root);
+      const dry = await runInstall(shell, bundle, [...upsd, "--dry-run"]);
+      assert.equal(dry.code, 0, dry.stderr);
+      assert.match(dry.last, /^nutca-install: dry-run upsd ups1 \d+ change\(s\)$/);
+      assert.match(dry.stdout, /^-  CERTFILE \/etc\/nut\/old\.pem$/m);
+      assert.match(dry.stdout, /^\+# nutca:   CERTFILE \/etc\/nut\/old\.pem$/m);
+      assert.match(dry.stdout, /^\+CERTIDENT "nut-server" "\*{8}"$/m);
+      secretFree(dry.stdout + dry.stderr);
+      assert.deepEqual(fingerprint(root), pristine, "--dry-run changed nothing");
+
+      const first = await runInstall(shell, bundle, upsd);
+      assert.equal(first.code, 0, first.stderr);
+      assert.match(first.last, /^nutca-install: installed upsd ups1 not restarted — run: /);
+      secretFree(first.stdout + first.stderr);
+      const snippet = readFileSync(join(bundle, "upsd.conf.snippet"), "utf8");
+      const merged =
+        ORIGINAL.replace("  CERTFILE", "# nutca:   CERTFILE") +
+        `# BEGIN nutca upsd ups1\n${snippet}# END nutca upsd ups1\n`;
+      assert.equal(readFileSync(conf, "utf8"), merged);
+      assert.deepEqual(ownerMode(conf), { mode: 0o640, uid: 0, gid }, "upsd.conf keeps its owner and mode");
+      for (const dir of ["etc/nut/tls", "etc/nut/tls/nssdb"])
+        assert.deepEqual(ownerMode(join(root, dir)), { mode: 0o750, uid: 0, gid }, dir);
+      for (const name of ["cert9.db", "key4.db", "pkcs11.txt"]) {
+        const path = join(root, "etc/nut/tls/nssdb", name);
+        assert.deepEqual(ownerMode(path), { mode: 0o640, uid: 0, gid }, name);
+        assert.deepEqual(readFileSync(path), readFileSync(join(bundle, "nssdb", name)), name);
+      }
+      const backups = join(root, "etc/nut/.nutca-backup");
+      assert.equal(ownerMode(backups).mode, 0o700);
+      const [stamp, ...more] = readdirSync(backups);
+      assert.equal(more.length, 0);
+      assert.match(stamp!, /^\d{8}T\d{6}Z$/);
+      assert.equal(ownerMode(join(backups, stamp!)).mode, 0o700);
+      assert.equal(readFileSync(join(backups, stamp!, "files/etc/nut/upsd.conf"), "utf8"), ORIGINAL);
+
+      const installed = fingerprint(root);
+      const second = await runInstall(shell, bundle, upsd);
+      assert.equal(second.code, 0, second.stderr);
+      assert.equal(second.last, "nutca-install: unchanged upsd ups1");
+      assert.deepEqual(fingerprint(root), installed, "the second run changed nothing, not even a backup");
+
+      const removed = await runInstall(shell, bundle, [...upsd, "--uninstall"]);
+      assert.equal(removed.code, 0, removed.stderr);
+      assert.match(removed.last, /^nutca-install: uninstalled upsd ups1 /);
+      assert.equal(readFileSync(conf, "utf8"), ORIGINAL, "--uninstall restores the original bytes");
+      assert.deepEqual(ownerMode(conf), { mode: 0o640, uid: 0, gid });
+      assert.ok(!existsSync(join(root, "etc/nut/tls")), "the installed files and their directories are gone");
+      secretFree(removed.stdout + removed.stderr);
+    });
+  }
+});
