@@ -50,8 +50,8 @@ describe("install.sh against a scratch --root", { skip: gate.skip }, () => {
       const dry = await runInstall(shell, bundle, [...upsd, "--dry-run"]);
       assert.equal(dry.code, 0, dry.stderr);
       assert.match(dry.last, /^nutca-install: dry-run upsd ups1 \d+ change\(s\)$/);
-      assert.match(dry.stdout, /^-  CERTFILE \/etc\/nut\/old\.pem$/m);
-      assert.match(dry.stdout, /^\+# nutca:   CERTFILE \/etc\/nut\/old\.pem$/m);
+      assert.match(dry.stdout, /^- {2}CERTFILE \/etc\/nut\/old\.pem$/m);
+      assert.match(dry.stdout, /^\+# nutca: {3}CERTFILE \/etc\/nut\/old\.pem$/m);
       assert.match(dry.stdout, /^\+CERTIDENT "nut-server" "\*{8}"$/m);
       secretFree(dry.stdout + dry.stderr);
       assert.deepEqual(fingerprint(root), pristine, "--dry-run changed nothing");
