@@ -134,22 +134,35 @@ export function withInstaller(bundle: Bundle, installer: Installer): Bundle {
   };
   const files = bundle.files.map((file) =>
     file.path === "README.txt"
-      ? { ...file, data: String(file.data).replace(/\n*$/, "\n\n") + readmeLines().join("\n") }
+      ? { ...file, data: String(file.data).replace(/\n*$/, "\n\n") + readmeLines(installer).join("\n") }
       : file,
   );
   return { ...bundle, files: [...files, script] };
 }
 
-function readmeLines(): string[] {
+function readmeLines(installer: Installer): string[] {
+  const checks = installer.nut
+    ? "root, the nut user, the NUT binary's TLS backend and version"
+    : "root, the run-as group";
+  const merge = installer.nut
+    ? [
+        `merges the snippet into ${installer.target}.conf as a '# BEGIN nutca' block (the same directives`,
+        "elsewhere are commented out with '# nutca:'),",
+      ]
+    : installer.stunnel
+      ? [`installs stunnel.conf as <stunnel conf dir>/${installer.stunnel.service}.conf,`]
+      : [];
   return [
-    "Or run: sh install.sh (as root, from this directory). It checks the host first (root, the nut user,",
-    "the NUT binary's TLS backend and version), backs up into <conf dir>/.nutca-backup/<UTC time>/, installs",
-    "the files with these owners and modes, merges the snippet as a '# BEGIN nutca' block (the same",
-    "directives elsewhere are commented out with '# nutca:'), restarts the daemon, checks its log, and puts",
-    "everything back if the check fails. A second run changes nothing. Options: --dry-run, --uninstall,",
-    "--restart auto|none|'COMMAND', --no-verify, --wait SECONDS, --log FILE, --pid-file FILE, --root DIR,",
-    "--conf-dir DIR, --user USER, --upsd/--upsmon PATH. Exit 0 installed or unchanged, 1 rolled back,",
-    "2 refused; the last line is 'nutca-install: <status> <target> <name> [reason]'.",
+    "Or run: sh install.sh (as root, from this directory). It checks the host first",
+    `(${checks}), backs up into <conf dir>/.nutca-backup/<UTC time>/,`,
+    "installs the files with these owners and modes,",
+    ...merge,
+    "restarts the daemon, checks it, and puts everything back if the check fails. A second run",
+    "changes nothing. Options: --dry-run, --uninstall, --restart auto|none|'COMMAND', --no-verify,",
+    "--wait SECONDS, --log FILE, --pid-file FILE, --root DIR, --conf-dir DIR, --user USER" +
+      (installer.nut ? `, --${installer.target} PATH.` : "."),
+    "Exit 0 installed or unchanged, 1 rolled back, 2 refused; the last line of output is",
+    "'nutca-install: <status> <target> <name> [reason]'.",
     "",
   ];
 }
