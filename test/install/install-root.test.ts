@@ -2,7 +2,8 @@
 // scratch --root: merge, idempotence, --dry-run, owners and modes, backup, --uninstall.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runNutcaOk, tempDir } from "../helpers/cli.js";
 import { chownRootNut, nutGate, nutGroupId } from "../nut/daemons.js";
@@ -96,4 +97,26 @@ describe("install.sh against a scratch --root", { skip: gate.skip }, () => {
       secretFree(removed.stdout + removed.stderr);
     });
   }
+
+  it("a bundle exported where certutil was missing: install.sh builds the database on the host", async () => {
+    const nodeOnly = join(base, "node-only");
+    mkdirSync(nodeOnly);
+    symlinkSync(process.execPath, join(nodeOnly, "node"));
+    const scripted = join(base, "bundle-script");
+    const args = ["export", "upsd", "--server", "ups1", "--backend", "nss", "--out", scripted];
+    await runNutcaOk(args, { store: join(base, "store"), env: { PATH: nodeOnly } });
+    assert.ok(existsSync(join(scripted, "build-nssdb.sh")) && !existsSync(join(scripted, "nssdb")));
+    const root = join(base, "root-script");
+    mkdirSync(join(root, "etc/nut"), { recursive: true });
+    writeFileSync(join(root, "etc/nut/upsd.conf"), ORIGINAL);
+    const run = await runInstall(SHELLS[0]!, scripted, ["--root", root, "--upsd", "/lib/nut/upsd"]);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const db = join(root, "etc/nut/tls/nssdb");
+    assert.deepEqual(ownerMode(join(db, "key4.db")), { mode: 0o640, uid: 0, gid: nutGroupId() });
+    const snippet = readFileSync(join(scripted, "upsd.conf.snippet"), "utf8");
+    const dbPassword = /^CERTIDENT "nut-server" "([^"]+)"$/m.exec(snippet)![1]!;
+    writeFileSync(join(base, "db.pass"), dbPassword, { mode: 0o600 });
+    const keys = spawnSync("certutil", ["-K", "-d", `sql:${db}`, "-f", join(base, "db.pass")], { encoding: "utf8" });
+    assert.match(keys.stdout, /nut-server$/m, keys.stderr);
+  });
 });

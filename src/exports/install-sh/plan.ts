@@ -48,7 +48,7 @@ plan_file() {
 
 owner_for() { if [ "$1" = service ]; then say "0:$gid"; else say 0:0; fi; }
 
-source_of() { case $1 in built:*) say "$work/nssdb/$(basename "$1")" ;; *) say "$1" ;; esac; }
+source_of() { case $1 in built:*) say "$work/nssdb/$(say "$1" | cut -c 7-)" ;; *) say "$1" ;; esac; }
 
 # Replaces (or appends) nutca's block; outside it, the directives the block sets are
 # commented out with "# nutca: ", which --uninstall takes off again.
