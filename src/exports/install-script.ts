@@ -199,6 +199,7 @@ export function installScript(bundle: Bundle, installer: Installer): string {
     CONF_DIRS: installer.stunnel ? "/etc/stunnel /usr/local/etc/stunnel" : NUT_CONF_DIRS,
     CONF_MARKERS: installer.stunnel ? "" : "upsd.conf upsmon.conf",
     CONF_FILE: confFile,
+    UCI_CONFIG: { upsd: "nut_server", upsmon: "nut_monitor", "": "" }[service.program],
     SNIPPET: nut?.snippet ?? "",
     SNIPPET_SECRET: nut && (inBundle.get(nut.snippet)!.mode & 0o007) === 0 ? "yes" : "",
     BEGIN_MARK: `# BEGIN ${mark}`,

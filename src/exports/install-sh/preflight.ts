@@ -79,6 +79,19 @@ find_conf_dir() {
   refuse "no config directory found (looked for $CONF_MARKERS in $CONF_DIRS under $root/) — pass --conf-dir DIR"
 }
 
+# OpenWrt writes upsd.conf and upsmon.conf from UCI at every start: a merged block would vanish.
+check_distro() {
+  [ -n "$UCI_CONFIG" ] && [ -f "$root/etc/config/$UCI_CONFIG" ] &&
+    refuse "this host configures NUT through UCI (/etc/config/$UCI_CONFIG) — set the snippet's lines there (uci), not in $CONF_FILE"
+  if [ -n "$CONF_FILE" ] && [ -f "$conf/nut.conf" ]; then
+    mode_line=$(grep -E '^[[:space:]]*MODE[[:space:]]*=' "$conf/nut.conf" | tail -n 1 | tr -d ' "')
+    case "$PROGRAM:$mode_line" in
+      *:MODE=none | upsd:MODE=netclient) warn "$conf/nut.conf has $mode_line: $PROGRAM will not start until MODE allows it" ;;
+    esac
+  fi
+  return 0
+}
+
 preflight() {
   [ "$(id -u)" = 0 ] || refuse "install.sh must run as root (the files belong to root and $user's group)"
   if [ "$GROUP_KIND" = nut ]; then
@@ -90,6 +103,7 @@ preflight() {
   fi
   [ -n "$PROGRAM" ] && check_nut
   find_conf_dir
+  check_distro
   if [ -n "$NSS_BUILD" ] && [ "$uninstall" = 0 ]; then
     for tool in certutil pk12util; do
       command -v "$tool" >/dev/null 2>&1 || refuse "$tool not found: this bundle builds its NSS database here (Debian: apt install libnss3-tools)"

@@ -75,5 +75,9 @@ parse_args() {
   root=$(cd "$root" && pwd -P)
   [ "$root" = / ] && root=
   case $conf_dir in '' | /*) ;; *) refuse "--conf-dir $conf_dir is not an absolute path" ;; esac
+  # The script works from its own directory: the other paths must not depend on where it was started.
+  log_file=$(absolute "$log_file"); pid_file=$(absolute "$pid_file"); nut_binary=$(absolute "$nut_binary")
 }
+
+absolute() { case $1 in '' | /*) say "$1" ;; *) say "$PWD/$1" ;; esac; }
 `;
