@@ -19,6 +19,7 @@ import {
   releaseUpsmonPidFile,
   sleep,
   starttlsStatus,
+  type StartTlsResult,
 } from "../nut/daemons.js";
 import { fingerprint, makeStore, runInstall } from "./support.js";
 
@@ -82,6 +83,18 @@ async function waitInFile(path: string, pattern: RegExp, timeoutMs = 15_000): Pr
   }
 }
 
+/** The status over verified TLS, retried while the (re)started upsd is not listening yet. */
+async function tlsStatus(port: number, ca: string, name: string): Promise<StartTlsResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await starttlsStatus(port, ca, name, UPS);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ECONNREFUSED" || attempt >= 50) throw error;
+      await sleep(200);
+    }
+  }
+}
+
 describe("install.sh with Debian's upsd and upsmon", { skip: gate.skip }, () => {
   let base: string;
   let store: string;
@@ -139,7 +152,7 @@ describe("install.sh with Debian's upsd and upsmon", { skip: gate.skip }, () => 
     const run = await runInstall(DASH, bundle, upsdArgs);
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.equal(run.last, "nutca-install: installed upsd ups1");
-    const result = await starttlsStatus(port, caPem, "ups1.test", UPS);
+    const result = await tlsStatus(port, caPem, "ups1.test");
     assert.equal(result.status, "OL");
     assert.equal(result.checkedName, "ups1.test");
     await assert.rejects(starttlsStatus(port, caPem, "other.test", UPS), /does not match|altnames/i);
@@ -221,7 +234,7 @@ describe("install.sh with Debian's upsd and upsmon", { skip: gate.skip }, () => 
     assert.ok(!(run.stdout + run.stderr).includes("wrong-password"), "the password is not shown");
     assert.deepEqual(readFileSync(upsdConf), before, "upsd.conf is byte-identical to before");
     assert.deepEqual(fingerprint(join(base, "upsd-tls")), tls, "the installed database is as before");
-    const result = await starttlsStatus(port, caPem, "ups1.test", UPS);
+    const result = await tlsStatus(port, caPem, "ups1.test");
     assert.equal(result.status, "OL", "upsd serves the old TLS set-up again");
   });
 

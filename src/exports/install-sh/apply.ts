@@ -136,7 +136,12 @@ undo() {
   warn "$reason"
   [ -s "$work/bad" ] && mask < "$work/bad" | sed 's/^/  log: /' >&2
   rollback
-  do_restart || warn "the restart after the rollback failed too: $restart_command"
+  if ! do_restart; then
+    warn "the restart after the rollback failed too: $restart_command"
+  elif [ -n "$restart_command" ]; then
+    sleep "$SETTLE"
+    alive || warn "$PROCESS is not running after the rollback either: it was already failing before this bundle"
+  fi
   finish rolled-back 1 "$reason"
 }
 
