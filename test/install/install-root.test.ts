@@ -119,4 +119,37 @@ describe("install.sh against a scratch --root", { skip: gate.skip }, () => {
     const keys = spawnSync("certutil", ["-K", "-d", `sql:${db}`, "-f", join(base, "db.pass")], { encoding: "utf8" });
     assert.match(keys.stdout, /nut-server$/m, keys.stderr);
   });
+
+  it("upsmon: refuses without a MONITOR line for the host; comments out CERTHOST for that host only", async () => {
+    const store = join(base, "store");
+    const monitor = join(base, "bundle-upsmon");
+    const args = ["export", "upsmon", "--server", "ups1", "--backend", "nss", "--monitor-host", "ups1.test"];
+    await runNutcaOk([...args, "--out", monitor], { store });
+    const root = join(base, "root-upsmon");
+    mkdirSync(join(root, "etc/nut"), { recursive: true });
+    const conf = join(root, "etc/nut/upsmon.conf");
+    const certhosts = ['CERTHOST ups1.test "old" 1 1', 'CERTHOST ups2.test "ups2.test" 1 1', "FORCESSL 0"];
+    writeFileSync(conf, [...certhosts, ""].join("\n"));
+    const upsmon = ["--root", root, "--upsmon", "/lib/nut/upsmon"];
+    const before = fingerprint(root);
+    const refused = await runInstall(SHELLS[1]!, monitor, upsmon);
+    assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+    assert.match(
+      refused.last,
+      /^nutca-install: refused upsmon ups1 \S+upsmon\.conf has no MONITOR line for ups1\.test/,
+    );
+    assert.deepEqual(fingerprint(root), before, "nothing touched");
+    const monitorLine = "MONITOR ups@ups1.test:3493 1 monuser secret secondary";
+    writeFileSync(conf, [monitorLine, ...certhosts, ""].join("\n"));
+    const run = await runInstall(SHELLS[1]!, monitor, upsmon);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const lines = readFileSync(conf, "utf8").split("\n");
+    assert.deepEqual(lines.slice(0, 4), [
+      monitorLine,
+      '# nutca: CERTHOST ups1.test "old" 1 1',
+      'CERTHOST ups2.test "ups2.test" 1 1',
+      "# nutca: FORCESSL 0",
+    ]);
+    assert.ok(lines.includes('CERTHOST ups1.test "ups1.test" 1 1') && lines.includes("FORCESSL 1"));
+  });
 });

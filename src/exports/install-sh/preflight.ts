@@ -83,6 +83,7 @@ find_conf_dir() {
 check_distro() {
   [ -n "$UCI_CONFIG" ] && [ -f "$root/etc/config/$UCI_CONFIG" ] &&
     refuse "this host configures NUT through UCI (/etc/config/$UCI_CONFIG) — set the snippet's lines there (uci), not in $CONF_FILE"
+  [ "$PROGRAM" = upsmon ] && [ "$uninstall" = 0 ] && check_monitor
   if [ -n "$CONF_FILE" ] && [ -f "$conf/nut.conf" ]; then
     mode_line=$(grep -E '^[[:space:]]*MODE[[:space:]]*=' "$conf/nut.conf" | tail -n 1 | tr -d ' "')
     case "$PROGRAM:$mode_line" in
@@ -90,6 +91,19 @@ check_distro() {
     esac
   fi
   return 0
+}
+
+# nutca never writes a MONITOR line (it holds a user's password): one must name the host already.
+check_monitor() {
+  awk -v host="$CERTHOST" '
+    toupper($1) == "MONITOR" {
+      h = $2; sub(/^[^@]*@/, "", h)
+      if (h ~ /^\[/) { sub(/^\[/, "", h); sub(/\].*$/, "", h) } else sub(/:[0-9]+$/, "", h)
+      if (h == host) found = 1
+    }
+    END { exit !found }
+  ' "$conf/upsmon.conf" 2>/dev/null ||
+    refuse "$conf/upsmon.conf has no MONITOR line for $CERTHOST — add one, e.g. MONITOR <ups>@$CERTHOST 1 <user> <password> secondary (README.txt)"
 }
 
 preflight() {
