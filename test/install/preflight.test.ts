@@ -130,6 +130,9 @@ describe("install.sh preflight with real NUT builds", { skip }, () => {
       const wrong = await runInstall(shell, bundle, ["--upsmon", "/x"]);
       assert.equal(wrong.code, 2);
       assert.match(wrong.last, /--upsmon does not apply to this bundle/);
+      const noTls = await runInstall(shell, bundle, ["--root", root, "--upsd", "/bin/true"]);
+      assert.equal(noTls.code, 2);
+      assert.match(noTls.last, /\/bin\/true links neither libnss3 nor libssl: this NUT has no TLS/);
     }
   });
 });

@@ -45,6 +45,7 @@ check_nut() {
   binary=$(find_nut_binary)
   [ -n "$binary" ] || refuse "no $PROGRAM with TLS found (looked in PATH and $NUT_BINARIES) — pass --$PROGRAM PATH"
   found=$(backend_of "$binary")
+  [ -n "$found" ] || refuse "$binary links neither libnss3 nor libssl: this NUT has no TLS — install a NUT built with TLS"
   if [ "$found" != "$BACKEND" ]; then
     refuse "$binary is built with $found, this bundle is for $BACKEND — export it again: $OTHER_EXPORT"
   fi
@@ -115,7 +116,8 @@ preflight() {
     gid=$(awk -F: -v g="$GROUP_KIND" '$1 == g { print $3; exit }' /etc/group 2>/dev/null)
     if [ -n "$gid" ]; then group=$GROUP_KIND; else group=root; gid=0; fi
   fi
-  [ -n "$PROGRAM" ] && check_nut
+  # Taking a block out needs no TLS from the host's NUT.
+  [ -n "$PROGRAM" ] && [ "$uninstall" = 0 ] && check_nut
   find_conf_dir
   check_distro
   if [ -n "$NSS_BUILD" ] && [ "$uninstall" = 0 ]; then
