@@ -3,7 +3,7 @@
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runNutcaOk, tempDir } from "../helpers/cli.js";
 import { chownRootNut, nutGate, nutGroupId } from "../nut/daemons.js";
@@ -151,5 +151,29 @@ describe("install.sh against a scratch --root", { skip: gate.skip }, () => {
       "# nutca: FORCESSL 0",
     ]);
     assert.ok(lines.includes('CERTHOST ups1.test "ups1.test" 1 1') && lines.includes("FORCESSL 1"));
+  });
+
+  it("--uninstall brings back a file the bundle replaced, from the first install's backup", async () => {
+    const root = join(base, "root-replaced");
+    const db = join(root, "etc/nut/tls/nssdb");
+    mkdirSync(db, { recursive: true });
+    for (const dir of [join(root, "etc/nut/tls"), db]) {
+      chownRootNut(dir);
+      chmodSync(dir, 0o750);
+    }
+    writeFileSync(join(root, "etc/nut/upsd.conf"), ORIGINAL, { mode: 0o640 });
+    chownRootNut(join(root, "etc/nut/upsd.conf"));
+    writeFileSync(join(db, "pkcs11.txt"), "an older database\n", { mode: 0o640 });
+    chownRootNut(join(db, "pkcs11.txt"));
+    const pristine = fingerprint(root);
+    const upsd = ["--root", root, "--upsd", "/lib/nut/upsd"];
+    for (const args of [upsd, upsd, [...upsd, "--uninstall"]]) {
+      const run = await runInstall(SHELLS[0]!, bundle, args);
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+    }
+    const after = fingerprint(root);
+    for (const key of after.keys()) if (key.startsWith("etc/nut/.nutca-backup/")) after.delete(key);
+    after.delete("etc/nut/.nutca-backup/");
+    assert.deepEqual(after, pristine, "the older database file is back, byte for byte, with its owner and mode");
   });
 });

@@ -15,7 +15,7 @@ make_backup() {
   [ -d "$base" ] || mkdir -m 0700 "$base" || refuse "cannot make $base"
   stamp=$(date -u '+%Y%m%dT%H%M%SZ'); backup="$base/$stamp"; n=1
   while ! mkdir -m 0700 "$backup" 2>/dev/null; do n=$((n + 1)); backup="$base/$stamp-$n"; done
-  : > "$backup/journal"
+  printf 'bundle\t%s\n' "$BEGIN_MARK" > "$backup/journal"
   say "backup: $backup"
 }
 
@@ -55,10 +55,13 @@ apply_plan() {
       file | conf)
         save "$path" && put "$source" "$path" "$mode" "$owner" || { reason="cannot install $path"; return 1; }
         say "installed $path ($mode, owner $owner)" ;;
-      remove) save "$path" && rm -f "$path" && say "removed $path" ;;
-      rmdir) rmdir "$path" 2>/dev/null && say "removed the directory $path" ;;
+      remove)
+        save "$path" && rm -f "$path" || { reason="cannot remove $path"; return 1; }
+        say "removed $path" ;;
+      rmdir) if rmdir "$path" 2>/dev/null; then say "removed the directory $path"; fi ;;
     esac
   done < "$work/plan"
+  return 0
 }
 
 rollback() {

@@ -93,15 +93,36 @@ plan_install() {
   [ -n "$CONF_FILE" ] && plan_conf install
 }
 
-# Files are removed only while they still hold what this bundle installed.
+# The file as it was before this bundle's first install: the path of its saved copy, or
+# nothing when it did not exist (backup directories sort by time).
+first_copy() {
+  for journal in "$conf"/.nutca-backup/*/journal; do
+    [ -f "$journal" ] && grep -Fxq "bundle$TAB$BEGIN_MARK" "$journal" || continue
+    awk -F '\t' -v path="$1" '$1 == "saved" && $2 == path { print $3; found = 1; exit } END { exit !found }' "$journal" &&
+      return
+    grep -Fxq "created$TAB$1" "$journal" && return
+  done
+}
+
+plan_take_back() {
+  copy=$(first_copy "$1")
+  if [ -n "$copy" ] && [ -f "$copy" ]; then
+    plan_file file "$1" "$copy" "$(mode_of "$copy")" "$(owner_of "$copy")"
+  else
+    plan_line remove "$1"
+  fi
+}
+
+# Files are taken away only while they still hold what this bundle installed; one that
+# this bundle replaced comes back from the backup.
 plan_uninstall() {
   [ -n "$CONF_FILE" ] && plan_conf uninstall
   [ -n "$WHOLE_CONF" ] && [ -f "$conf/$WHOLE_CONF_NAME" ] && cmp -s "$WHOLE_CONF" "$conf/$WHOLE_CONF_NAME" &&
-    plan_line remove "$conf/$WHOLE_CONF_NAME"
+    plan_take_back "$conf/$WHOLE_CONF_NAME"
   bundle_files | while IFS="$TAB" read -r source path mode kind; do
     [ -f "$root$path" ] || continue
     case $source in built:*) ;; *) cmp -s "$source" "$root$path" || continue ;; esac
-    plan_line remove "$root$path"
+    plan_take_back "$root$path"
   done
   bundle_dirs | awk '{ line[NR] = $0 } END { for (i = NR; i > 0; i--) print line[i] }' |
     while IFS="$TAB" read -r path mode kind; do [ -d "$root$path" ] && plan_line rmdir "$root$path"; done
