@@ -4,6 +4,7 @@
  * front of the fixed POSIX sh of install-sh/. Pure: the script is one more
  * file of the bundle, and the README says how to run it.
  */
+import { posix } from "node:path";
 import { NutcaError } from "../errors.js";
 import type { NutBackend } from "../nut/backend.js";
 import { rejectionsFor, TLS_DIRECTIVES, versionNumber, type NutConfFile } from "../nut/directives.js";
@@ -209,7 +210,10 @@ export function installScript(bundle: Bundle, installer: Installer): string {
     WHOLE_CONF: installer.stunnel?.conf ?? "",
     WHOLE_CONF_NAME: installer.stunnel ? `${installer.stunnel.service}.conf` : "",
     GROUP_KIND: installer.stunnel ? "stunnel4" : "nut",
-    NSS_BUILD: nut?.buildsNssDb ? "yes" : "",
+    /** Where the database built on the host goes; its stamp lives there. */
+    NSS_BUILD: nut?.buildsNssDb
+      ? posix.dirname(installer.files.find((file) => file.source.startsWith("built:"))!.dest)
+      : "",
     UNIT: service.unit,
     OPENRC: service.openrc,
     FREEBSD: service.freebsd,

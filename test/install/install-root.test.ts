@@ -118,6 +118,10 @@ describe("install.sh against a scratch --root", { skip: gate.skip }, () => {
     writeFileSync(join(base, "db.pass"), dbPassword, { mode: 0o600 });
     const keys = spawnSync("certutil", ["-K", "-d", `sql:${db}`, "-f", join(base, "db.pass")], { encoding: "utf8" });
     assert.match(keys.stdout, /nut-server$/m, keys.stderr);
+    const built = fingerprint(root);
+    const again = await runInstall(SHELLS[1]!, scripted, ["--root", root, "--upsd", "/lib/nut/upsd"]);
+    assert.equal(again.last, "nutca-install: unchanged upsd ups1", "the stamp of the bundle it came from says so");
+    assert.deepEqual(fingerprint(root), built);
   });
 
   it("upsmon: refuses without a MONITOR line for the host; comments out CERTHOST for that host only", async () => {

@@ -154,6 +154,17 @@ interrupted() {
   finish failed 1 "interrupted before any change"
 }
 
+# A database built here differs byte for byte on every build: a stamp of the bundle it was
+# built from tells a second run that it is in place already.
+prepare_nssdb() {
+  for f in *; do case $f in install.sh | README.txt) ;; *) [ -f "$f" ] && cat "$f" ;; esac; done |
+    cksum > "$work/nssdb.stamp"
+  nssdb_current=0
+  if cmp -s "$work/nssdb.stamp" "$root$NSS_BUILD/.nutca-stamp"; then nssdb_current=1; return; fi
+  NUT_GROUP=$group sh build-nssdb.sh "$work/nssdb" > "$work/build.log" 2>&1 ||
+    { cat "$work/build.log" >&2; refuse "build-nssdb.sh failed"; }
+}
+
 main() {
   parse_args "$@"
   cd "$(dirname "$0")" || refuse "cannot enter the bundle directory"
@@ -166,10 +177,7 @@ main() {
   failure_lines > "$work/failures"
   : > "$work/plan"; : > "$work/planned"
   if [ "$uninstall" = 1 ]; then plan_uninstall; else
-    if [ -n "$NSS_BUILD" ]; then
-      NUT_GROUP=$group sh build-nssdb.sh "$work/nssdb" > "$work/build.log" 2>&1 ||
-        { cat "$work/build.log" >&2; refuse "build-nssdb.sh failed"; }
-    fi
+    [ -n "$NSS_BUILD" ] && prepare_nssdb
     plan_install
   fi
   changes=$(wc -l < "$work/plan" | tr -d ' ')

@@ -87,8 +87,10 @@ plan_conf() {
 plan_install() {
   bundle_dirs | while IFS="$TAB" read -r path mode kind; do plan_dir "$root$path" "$mode" "$(owner_for "$kind")"; done
   bundle_files | while IFS="$TAB" read -r source path mode kind; do
+    case $source in built:*) [ "$nssdb_current" = 1 ] && continue ;; esac
     plan_file file "$root$path" "$(source_of "$source")" "$mode" "$(owner_for "$kind")"
   done
+  [ -n "$NSS_BUILD" ] && plan_file file "$root$NSS_BUILD/.nutca-stamp" "$work/nssdb.stamp" 0640 "0:$gid"
   [ -n "$WHOLE_CONF" ] && plan_file conf "$conf/$WHOLE_CONF_NAME" "$WHOLE_CONF" 0644 0:0
   [ -n "$CONF_FILE" ] && plan_conf install
 }
@@ -124,6 +126,7 @@ plan_uninstall() {
     case $source in built:*) ;; *) cmp -s "$source" "$root$path" || continue ;; esac
     plan_take_back "$root$path"
   done
+  [ -n "$NSS_BUILD" ] && [ -f "$root$NSS_BUILD/.nutca-stamp" ] && plan_line remove "$root$NSS_BUILD/.nutca-stamp"
   bundle_dirs | awk '{ line[NR] = $0 } END { for (i = NR; i > 0; i--) print line[i] }' |
     while IFS="$TAB" read -r path mode kind; do [ -d "$root$path" ] && plan_line rmdir "$root$path"; done
   return 0
