@@ -180,4 +180,19 @@ describe("install.sh against a scratch --root", { skip: gate.skip }, () => {
     after.delete("etc/nut/.nutca-backup/");
     assert.deepEqual(after, pristine, "the older database file is back, byte for byte, with its owner and mode");
   });
+
+  it("a SIGTERM after the files were installed puts every one back (exit 1, rolled-back)", async () => {
+    const root = join(base, "root-interrupted");
+    mkdirSync(join(root, "etc/nut"), { recursive: true });
+    writeFileSync(join(root, "etc/nut/upsd.conf"), ORIGINAL);
+    const pristine = fingerprint(root);
+    const args = ["--root", root, "--upsd", "/lib/nut/upsd", "--restart", "sleep 1", "--no-verify"];
+    const run = await runInstall(SHELLS[1]!, bundle, args, /^restarting: sleep 1$/m);
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.equal(run.last, "nutca-install: rolled-back upsd ups1 interrupted");
+    const after = fingerprint(root);
+    for (const key of after.keys()) if (key.startsWith("etc/nut/.nutca-backup/")) after.delete(key);
+    after.delete("etc/nut/.nutca-backup/");
+    assert.deepEqual(after, pristine);
+  });
 });

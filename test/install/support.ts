@@ -17,7 +17,13 @@ export interface InstallRun {
   readonly last: string;
 }
 
-export function runInstall(shell: readonly string[], bundle: string, args: readonly string[]): Promise<InstallRun> {
+/** `interrupt`: a SIGTERM is sent once stdout matches it. */
+export function runInstall(
+  shell: readonly string[],
+  bundle: string,
+  args: readonly string[],
+  interrupt?: RegExp,
+): Promise<InstallRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(shell[0]!, [...shell.slice(1), join(bundle, "install.sh"), ...args], {
       cwd: "/",
@@ -25,7 +31,11 @@ export function runInstall(shell: readonly string[], bundle: string, args: reado
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+    let sent = false;
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString("utf8");
+      if (interrupt && !sent && interrupt.test(stdout)) sent = child.kill("SIGTERM");
+    });
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
     const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
     child.on("error", reject);

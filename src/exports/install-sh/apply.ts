@@ -143,7 +143,7 @@ undo() {
     warn "the restart after the rollback failed too: $restart_command"
   elif [ -n "$restart_command" ]; then
     sleep "$SETTLE"
-    alive || warn "$PROCESS is not running after the rollback either: it was already failing before this bundle"
+    alive || warn "$PROCESS is not running after the rollback either — look at its log"
   fi
   finish rolled-back 1 "$reason"
 }
