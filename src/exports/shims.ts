@@ -11,6 +11,7 @@ import type { x509 } from "../pki/x509.js";
 import { caBundlePem, chainPem, keyPem, MODE, octal, type Authority, type Bundle, type Identity } from "./bundle.js";
 import { checkInstallDir, serverNames } from "./stunnel.js";
 import { protectionLines } from "./security-render.js";
+import { withInstaller } from "./install-script.js";
 
 export const SHIM_INSTALL_DIR = "/etc/nut";
 const join = posix.join;
@@ -90,7 +91,7 @@ export function shimServerBundle(identity: Identity, authority: Authority, optio
     "",
     ...protectionLines("shim-server"),
   ];
-  return {
+  const bundle = {
     target: "shim-server",
     files: [
       {
@@ -106,6 +107,13 @@ export function shimServerBundle(identity: Identity, authority: Authority, optio
       `Run: ${command}`,
     ],
   };
+  // root:nut 0640, the README's second form: the shim re-reads it as nut.
+  return withInstaller(bundle, {
+    target: "shim-server",
+    name: identity.name,
+    files: [{ source: file, dest: join(dir, file), mode: MODE.groupSecret, group: "service" }],
+    dirs: [],
+  });
 }
 
 export function shimClientBundle(
@@ -184,7 +192,7 @@ export function shimClientBundle(
     "",
     ...protectionLines("shim-client"),
   ];
-  return {
+  const bundle = {
     target: "shim-client",
     files: [
       {
@@ -197,4 +205,10 @@ export function shimClientBundle(
     ],
     summary: [...warnings, `Install ${file} as ${join(dir, file)} (0644)`, `Run: ${command}`],
   };
+  return withInstaller(bundle, {
+    target: "shim-client",
+    name: serverName,
+    files: [{ source: file, dest: join(dir, file), mode: MODE.publicFile, group: "root" }],
+    dirs: [],
+  });
 }

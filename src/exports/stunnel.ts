@@ -11,6 +11,7 @@ import type { x509 } from "../pki/x509.js";
 import { caBundlePem, chainPem, keyPem, MODE, octal } from "./bundle.js";
 import type { Authority, Bundle, BundleFile, Identity } from "./bundle.js";
 import { protectionLines } from "./security-render.js";
+import { withInstaller, type HostTarget } from "./install-script.js";
 
 /** No port is registered for NUT over implicit TLS: 3494 sits beside upsd's 3493 and is unprivileged. */
 export const STUNNEL_TLS_PORT = 3494;
@@ -199,6 +200,7 @@ export function stunnelClientBundle(
 
 interface Side {
   readonly role: "server" | "client";
+  readonly name: string;
   readonly service: string;
   readonly dir: string;
   readonly pidFile: string;
@@ -234,7 +236,8 @@ function sideFiles(role: "server" | "client", identity: Identity, authority: Aut
   }
   const dir = checkInstallDir(options.installDir ?? STUNNEL_INSTALL_DIR);
   const pidFile = plainPath(options.pidFile ?? `/run/stunnel-${service}.pid`, "--pid-file");
-  return { role, service, dir, pidFile, files, chain, key, crl: crl !== undefined ? "crl.pem" : undefined };
+  const name = identity.name;
+  return { role, name, service, dir, pidFile, files, chain, key, crl: crl !== undefined ? "crl.pem" : undefined };
 }
 
 function at(side: Side, file: string): string {
@@ -284,7 +287,14 @@ function installSteps(side: Side): string[] {
 }
 
 /** The README opens with its title and the file list; `body` follows. */
-function bundle(target: string, side: Side, conf: string[], title: string, body: string[], summary: string[]): Bundle {
+function bundle(
+  target: HostTarget,
+  side: Side,
+  conf: string[],
+  title: string,
+  body: string[],
+  summary: string[],
+): Bundle {
   const files: BundleFile[] = [
     ...side.files,
     { path: "stunnel.conf", data: conf.join("\n"), mode: MODE.publicFile, purpose: "the stunnel configuration" },
@@ -294,7 +304,21 @@ function bundle(target: string, side: Side, conf: string[], title: string, body:
     .filter((line, i, all) => line !== "" || all[i - 1] !== "")
     .join("\n");
   files.push({ path: "README.txt", data: text + "\n", mode: MODE.publicFile, purpose: "install and test steps" });
-  return { target, files, summary };
+  return withInstaller(
+    { target, files, summary },
+    {
+      target,
+      name: side.name,
+      files: side.files.map((file) => ({
+        source: file.path,
+        dest: at(side, file.path),
+        mode: file.path === side.key ? MODE.groupSecret : MODE.publicFile,
+        group: file.path === side.key ? ("service" as const) : ("root" as const),
+      })),
+      dirs: [{ dest: side.dir, mode: 0o750, group: "service" }],
+      stunnel: { conf: "stunnel.conf", service: side.service, pidFile: side.pidFile },
+    },
+  );
 }
 
 function kindError(identity: Identity, kind: "server" | "client"): NutcaError {

@@ -21,6 +21,7 @@ import {
   type NssMaterial,
 } from "./nut-common.js";
 import { protectionLines } from "./security-render.js";
+import { exportCommand, nssDbEntries, withInstaller } from "./install-script.js";
 
 export interface UpsdInput {
   readonly identity: Identity;
@@ -79,7 +80,7 @@ export function upsdOpensslBundle(input: UpsdInput): Bundle {
     ...protectionLines("upsd:openssl"),
   ];
   files.push(readmeFile(readme));
-  return {
+  const bundle = {
     target: "upsd",
     files,
     summary: [
@@ -87,6 +88,17 @@ export function upsdOpensslBundle(input: UpsdInput): Bundle {
       `Install upsd.pem as ${pemPath} (root:nut 0640), add upsd.conf.snippet to upsd.conf: see README.txt.`,
     ],
   };
+  return withInstaller(bundle, {
+    target: "upsd",
+    name: input.identity.name,
+    files: [{ source: "upsd.pem", dest: pemPath, mode: MODE.groupSecret, group: "service" }],
+    dirs: [{ dest: dir, mode: 0o750, group: "service" }],
+    nut: {
+      backend: "openssl",
+      exportCommand: exportCommand("upsd", "--server", input.identity.name, "--install-dir", dir),
+      snippet: "upsd.conf.snippet",
+    },
+  });
 }
 
 export function upsdNssBundle(input: UpsdNssInput): Bundle {
@@ -142,7 +154,7 @@ export function upsdNssBundle(input: UpsdNssInput): Bundle {
     ...protectionLines("upsd:nss"),
   ];
   files.push(readmeFile(readme));
-  return {
+  const bundle = {
     target: "upsd",
     files,
     directories: built ? [{ path: layout.dbName, mode: 0o750 }] : [],
@@ -157,4 +169,15 @@ export function upsdNssBundle(input: UpsdNssInput): Bundle {
         : "The NSS database password is empty.",
     ],
   };
+  return withInstaller(bundle, {
+    target: "upsd",
+    name: input.identity.name,
+    ...nssDbEntries(dir, layout.dbName, built),
+    nut: {
+      backend: "nss",
+      exportCommand: exportCommand("upsd", "--server", input.identity.name, "--install-dir", dir),
+      snippet: "upsd.conf.snippet",
+      buildsNssDb: !built,
+    },
+  });
 }

@@ -28,6 +28,7 @@ import {
   type NssMaterial,
 } from "./nut-common.js";
 import { protectionLines } from "./security-render.js";
+import { exportCommand, nssDbEntries, withInstaller, type Installer } from "./install-script.js";
 
 export interface UpsmonInput {
   /** The upsd host's certificate: its SANs are the names a MONITOR line may use. */
@@ -134,7 +135,7 @@ export function upsmonOpensslBundle(input: UpsmonInput): Bundle {
     ...protectionLines("upsmon:openssl"),
   ];
   files.push(readmeFile(readme));
-  return {
+  const bundle = {
     target: "upsmon",
     files,
     summary: [
@@ -143,6 +144,27 @@ export function upsmonOpensslBundle(input: UpsmonInput): Bundle {
       "Add upsmon.conf.snippet to upsmon.conf: see README.txt.",
     ],
   };
+  const hashed = files.filter((file) => file.path.startsWith("certs/"));
+  return withInstaller(bundle, {
+    target: "upsmon",
+    name: input.server.name,
+    files: [
+      ...hashed.map((file) => ({
+        source: file.path,
+        dest: posix.join(dir, file.path),
+        mode: MODE.publicFile,
+        group: "service" as const,
+      })),
+      ...(input.client
+        ? [{ source: "upsmon.pem", dest: pemPath, mode: MODE.groupSecret, group: "service" as const }]
+        : []),
+    ],
+    dirs: [
+      { dest: dir, mode: 0o750, group: "service" },
+      { dest: certsDir, mode: 0o750, group: "service" },
+    ],
+    nut: upsmonInstall(input, "openssl", target.host, dir, false),
+  });
 }
 
 export function upsmonNssBundle(input: UpsmonNssInput): Bundle {
@@ -195,7 +217,7 @@ export function upsmonNssBundle(input: UpsmonNssInput): Bundle {
     ...protectionLines("upsmon:nss"),
   ];
   files.push(readmeFile(readme));
-  return {
+  const bundle = {
     target: "upsmon",
     files,
     directories: built ? [{ path: layout.dbName, mode: 0o750 }] : [],
@@ -208,6 +230,30 @@ export function upsmonNssBundle(input: UpsmonNssInput): Bundle {
       `MONITOR lines must name the server exactly as ${target.host} (CERTHOST matches it case-sensitively).`,
       ...(layout.password ? ["upsmon.conf.snippet holds the NSS database password: it is a secret (mode 0640)."] : []),
     ],
+  };
+  return withInstaller(bundle, {
+    target: "upsmon",
+    name: input.server.name,
+    ...nssDbEntries(dir, layout.dbName, built),
+    nut: upsmonInstall(input, "nss", target.host, dir, !built),
+  });
+}
+
+function upsmonInstall(
+  input: UpsmonInput,
+  backend: "openssl" | "nss",
+  host: string,
+  dir: string,
+  buildsNssDb: boolean,
+): Installer["nut"] {
+  const words = ["upsmon", "--server", input.server.name, "--monitor-host", host];
+  if (input.client) words.push("--client", input.client.name);
+  return {
+    backend,
+    exportCommand: exportCommand(...words, "--install-dir", dir),
+    snippet: "upsmon.conf.snippet",
+    certHost: host,
+    buildsNssDb,
   };
 }
 

@@ -37,7 +37,7 @@ describe("nutca export upsd / upsmon", () => {
     assert.ok(password && password.length >= 32, snippet);
     assert.ok(!JSON.stringify(result).includes(password), "--json output does not show the password");
     assert.ok(!readFileSync(join(out, "README.txt"), "utf8").includes(password));
-    assert.deepEqual(readdirSync(out).sort(), ["README.txt", "nssdb", "upsd.conf.snippet"]);
+    assert.deepEqual(readdirSync(out).sort(), ["README.txt", "install.sh", "nssdb", "upsd.conf.snippet"]);
   });
 
   it("takes the DB password from --nss-password-file, or an empty one", async (t) => {

@@ -64,6 +64,7 @@ describe("shim-server bundle (upsdTLS.py)", () => {
       [
         ["nut.example.test.cert.pem", 0o600],
         ["README.txt", 0o644],
+        ["install.sh", 0o755],
       ],
     );
     const parts = blocks(text(bundle, "nut.example.test.cert.pem"));
@@ -118,6 +119,7 @@ describe("shim-client bundle (upsmonTLS.py)", () => {
       [
         ["nut.example.test-client.cert.pem", 0o644],
         ["README.txt", 0o644],
+        ["install.sh", 0o755],
       ],
     );
     const parts = blocks(text(bundle, "nut.example.test-client.cert.pem"));

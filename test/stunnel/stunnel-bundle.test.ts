@@ -73,6 +73,7 @@ describe("stunnel-server bundle", () => {
         ["ca.pem", 0o644],
         ["stunnel.conf", 0o644],
         ["README.txt", 0o644],
+        ["install.sh", 0o755],
       ],
     );
     assertNoReadableKey(bundle);
@@ -162,6 +163,7 @@ describe("stunnel-client bundle", () => {
         ["ca.pem", 0o644],
         ["stunnel.conf", 0o644],
         ["README.txt", 0o644],
+        ["install.sh", 0o755],
       ],
     );
     assertNoReadableKey(bundle);
