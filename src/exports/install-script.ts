@@ -10,6 +10,7 @@ import type { NutBackend } from "../nut/backend.js";
 import { rejectionsFor, TLS_DIRECTIVES, versionNumber, type NutConfFile } from "../nut/directives.js";
 import { FAILURE_LINES, UPSMON_CONNECTED } from "../nut/log-signs.js";
 import { MODE, octal, type Bundle, type BundleFile } from "./bundle.js";
+import { README_HEADING } from "./security-render.js";
 import { APPLY_PART } from "./install-sh/apply.js";
 import { PLAN_PART } from "./install-sh/plan.js";
 import { PREFLIGHT_PART } from "./install-sh/preflight.js";
@@ -134,11 +135,17 @@ export function withInstaller(bundle: Bundle, installer: Installer): Bundle {
     purpose: "installs, merges the config, restarts, verifies, rolls back (sh install.sh --help)",
   };
   const files = bundle.files.map((file) =>
-    file.path === "README.txt"
-      ? { ...file, data: String(file.data).replace(/\n*$/, "\n\n") + readmeLines(installer).join("\n") }
-      : file,
+    file.path === "README.txt" ? { ...file, data: withInstallSteps(String(file.data), installer) } : file,
   );
   return { ...bundle, files: [...files, script] };
+}
+
+/** The install.sh paragraph goes before the README's closing "What this protects" section. */
+function withInstallSteps(readme: string, installer: Installer): string {
+  const paragraph = readmeLines(installer).join("\n");
+  const closing = readme.lastIndexOf(`\n${README_HEADING}\n`);
+  if (closing < 0) return readme.replace(/\n*$/, "\n\n") + paragraph;
+  return readme.slice(0, closing).replace(/\n*$/, "\n\n") + paragraph + "\n" + readme.slice(closing);
 }
 
 function readmeLines(installer: Installer): string[] {
