@@ -1,7 +1,8 @@
 /**
- * The store as files: modes (0600 files, 0700 directories: design.md), owners,
- * leftovers of interrupted writes (temp files, staging directories) and the
- * lock. Read-only: it says what to run, it never repairs.
+ * The store as files: modes (0600 files, 0700 directories: "The store" in
+ * docs/architecture.md), owners, leftovers of interrupted writes (temp files,
+ * staging directories) and the lock. Read-only: it says what to run, it never
+ * repairs.
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, type Stats } from "node:fs";
 import { hostname } from "node:os";

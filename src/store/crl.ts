@@ -12,10 +12,9 @@ import type { Issuer } from "../pki/profiles.js";
 import { parseNotAfter, wholeSeconds } from "../pki/validity.js";
 import { x509 } from "../pki/x509.js";
 import { foldEntries } from "./entries.js";
+import { storePaths } from "./layout.js";
 import type { CrlInfo, CrlRecord, LedgerRecord, RevokeRecord } from "./ledger.js";
 import type { CaStore, Entry } from "./store.js";
-
-export const CRL_FILES = { pem: "crl/ca.crl.pem", der: "crl/ca.crl.der" } as const;
 
 /** The current CRL as PEM (label `X509 CRL`), for exports such as stunnel's CRLfile; undefined before the first. */
 export function loadCrl(store: CaStore): string | undefined {
@@ -127,8 +126,8 @@ export async function commitCrl(store: CaStore, change: CrlChange): Promise<CrlR
       ? { op: "revoke", time, serial: change.revoke.serial, reason: change.revoke.reason, crl: info }
       : { op: "crl", time, crl: info };
     const files = [
-      { path: CRL_FILES.pem, data: crlToPem(crl) },
-      { path: CRL_FILES.der, data: new Uint8Array(crl.rawData) },
+      { path: storePaths.crlPem, data: crlToPem(crl) },
+      { path: storePaths.crlDer, data: new Uint8Array(crl.rawData) },
     ];
     return { record: built, files };
   });
