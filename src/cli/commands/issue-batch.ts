@@ -4,8 +4,8 @@
  * nothing issued); names that already have a valid certificate are skipped,
  * so re-running a manifest (after a crash, say) completes it.
  */
-import { readFileSync } from "node:fs";
 import { isNutcaError, NutcaError, type Problem } from "../../errors.js";
+import { INPUT_CAPS, readInputFile } from "../../input-file.js";
 import { loadSigner } from "../../store/signer.js";
 import type { IssueRecord } from "../../store/ledger.js";
 import { CaStore, type Entry } from "../../store/store.js";
@@ -117,14 +117,11 @@ export async function issueBatch(options: IssueBatchOptions, context: Context): 
 }
 
 function readManifest(path: string, now: Date): Manifest {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new NutcaError("BAD_FILE", `cannot read the manifest ${path}`, "check the path given to --from", {
-      cause: error,
-    });
-  }
+  const text = readInputFile(path, {
+    what: "manifest",
+    maxBytes: INPUT_CAPS.manifest,
+    hint: "check the path given to --from",
+  }).toString("utf8");
   return parseManifest(text, manifestFormat(path, text), now);
 }
 

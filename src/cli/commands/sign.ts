@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { NutcaError } from "../../errors.js";
+import { INPUT_CAPS, readInputFile } from "../../input-file.js";
 import { readSigningRequest, type SigningRequest } from "../../pki/csr.js";
 import { createLeafCertificate, type LeafKind } from "../../pki/leaf-certificate.js";
 import { assertPermitted, constrainedNames } from "../../pki/name-constraints.js";
@@ -27,7 +27,10 @@ const EKU_NAMES: Record<string, string> = { "1.3.6.1.5.5.7.3.1": "serverAuth", "
 /** Signs a request made on the host itself: the store records the certificate and holds no key. */
 export async function sign(csrFile: string, options: SignOptions, context: Context): Promise<CommandResult> {
   const kind = parseProfile(options.profile);
-  const request = await readSigningRequest(readRequestFile(csrFile), csrFile);
+  const request = await readSigningRequest(
+    readInputFile(csrFile, { what: "request", maxBytes: INPUT_CAPS.request }),
+    csrFile,
+  );
   const overridden = options.dns !== undefined || options.ip !== undefined;
   const { dns, ip } = overridden
     ? { dns: unique((options.dns ?? []).map(parseDnsName)), ip: unique((options.ip ?? []).map(parseIpAddress)) }
@@ -100,16 +103,6 @@ export async function sign(csrFile: string, options: SignOptions, context: Conte
 function parseProfile(profile: string | undefined): LeafKind {
   if (profile === "server" || profile === "client") return profile;
   throw new NutcaError("USAGE", `unknown profile "${profile ?? ""}"`, "pass --profile server or --profile client");
-}
-
-function readRequestFile(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw new NutcaError("BAD_FILE", `cannot read the request ${path}`, "check the path and its permissions", {
-      cause: error,
-    });
-  }
 }
 
 /**
