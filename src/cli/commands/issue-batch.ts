@@ -28,7 +28,7 @@ interface Skipped {
 }
 
 export async function issueBatch(options: IssueBatchOptions, context: Context): Promise<CommandResult> {
-  const exportPlan = planBatchExport(options);
+  const exportPlan = planBatchExport(options, context.storeDir);
   const manifest = readManifest(options.from, context.now);
   const store = new CaStore(context.storeDir);
   const setting = issueSetting(store, context.now);
