@@ -6,6 +6,7 @@
  * signal would have made it). A directory left by a SIGKILL is stale once its
  * PID is dead: the next one made beside it removes it, and doctor reports it.
  */
+import type { ChildProcess } from "node:child_process";
 import { lstatSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { constants } from "node:os";
@@ -15,10 +16,29 @@ import { join } from "node:path";
 export const TEMP_PREFIXES = ["nutca-nss-", "nutca-doctor-"] as const;
 
 const live = new Set<string>();
+const tools = new Set<ChildProcess>();
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
+/** A tool (certutil) may still be writing into the directory: rmdir's ENOTEMPTY is retried. */
+function remove(dir: string): void {
+  rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 10 });
+}
+
+/** A tool working in a private temp dir: on the way out it is killed first, so it cannot keep writing there. */
+export function trackTool(child: ChildProcess): void {
+  tools.add(child);
+  child.once("exit", () => tools.delete(child));
+}
+
 function removeLive(): void {
-  for (const dir of live) rmSync(dir, { recursive: true, force: true });
+  for (const child of tools) child.kill("SIGKILL");
+  for (const dir of live) {
+    try {
+      remove(dir);
+    } catch {
+      // On the way out, one directory that resists must not keep the others (or the exit code) from their due.
+    }
+  }
   live.clear();
 }
 
@@ -48,7 +68,7 @@ export function makePrivateTemp(parent: string, prefix: string): string {
 
 /** Removes the directory (a no-op when it is gone: a rename moved it into place). */
 export function removePrivateTemp(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
+  remove(dir);
   live.delete(dir);
   if (live.size === 0) watch(false);
 }
@@ -79,7 +99,7 @@ export function staleTemps(parent: string, prefix: string): { path: string; pid:
 
 export function removeStaleTemps(parent: string, prefix: string): string[] {
   const stale = staleTemps(parent, prefix);
-  for (const { path } of stale) rmSync(path, { recursive: true, force: true });
+  for (const { path } of stale) remove(path);
   return stale.map(({ path }) => path);
 }
 

@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { NutcaError } from "../errors.js";
-import { makePrivateTemp, removePrivateTemp } from "../private-temp.js";
+import { makePrivateTemp, removePrivateTemp, trackTool } from "../private-temp.js";
 import type { Authority, Identity } from "../pki/identity.js";
 import { buildPkcs12 } from "../pki/pkcs12.js";
 import { decryptPkcs8 } from "../pki/pkcs8.js";
@@ -199,6 +199,7 @@ function run(tool: string, args: readonly string[], cwd: string): Promise<string
   return new Promise((resolve, reject) => {
     let output = "";
     const child = spawn(tool, args, { cwd, stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 });
+    trackTool(child);
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
     child.on("error", (error) =>
