@@ -17,8 +17,6 @@ export interface GlobalOptions {
   json?: boolean;
 }
 
-export { DEFAULT_STORE_DIR } from "../settings.js";
-
 export function createContext(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Context {
   let storeDir: string | undefined;
   return {

@@ -75,6 +75,7 @@ test("answering no to the plan changes nothing and is not an error", async () =>
   await term.answer("Protect the CA key", "n" + KEY.enter);
   await term.answer("WITHOUT a passphrase anyway?", "y" + KEY.enter);
   await term.answer("How do the NUT hosts talk TLS?", KEY.space + KEY.down + KEY.down + KEY.space + KEY.enter);
+  await term.answer("Does upsmon run on a upsd host too", KEY.enter);
   await term.answer("is it this machine?", "n" + KEY.enter);
   await term.answer("its name in the store", "ups1" + KEY.enter);
   await term.answer("DNS names", KEY.enter);
