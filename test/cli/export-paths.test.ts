@@ -5,7 +5,7 @@
 // directory and the victim a link points to are byte- and mode-identical.
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, lstatSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runNutca, runNutcaOk, snapshotDir, tempDir } from "../helpers/cli.js";
 
@@ -151,4 +151,21 @@ test("--out naming a file, or under a file: one clear line, exit 2", async () =>
     [],
   );
   await assertRefused(["issue", "--from", manifest, "--export", "pem", "--out", join(file, "x")], /cannot be made/, []);
+});
+
+test("--store naming a file, or under a file: one clear line, exit 2, the file unchanged", async () => {
+  const file = join(work, "store-file");
+  writeFileSync(file, "not a store\n");
+  for (const [args, fragment] of [
+    [["--store", file, "init", "--no-passphrase"], /--store \S+ is a file/],
+    [["--store", join(file, "x"), "init", "--no-passphrase"], /store-file is a file, so --store \S+ cannot be made/],
+    [["--store", file, "list"], /the store \S+ is a file, not a directory/],
+    [["--store", file, "export", "ca", "--out", join(work, "never")], /the store \S+ is a file, not a directory/],
+  ] as const) {
+    const result = await runNutca(args);
+    assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
+    assert.match(result.stderr, /^nutca: [^\n]+ — [^\n]+\n$/);
+    assert.match(result.stderr, fragment);
+  }
+  assert.equal(readFileSync(file, "utf8"), "not a store\n");
 });
