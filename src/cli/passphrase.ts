@@ -2,8 +2,8 @@
  * Where the CA passphrase comes from: a file, NUTCA_PASSPHRASE, or a hidden
  * prompt on a terminal; never the command line.
  */
-import { readFileSync } from "node:fs";
 import { NutcaError } from "../errors.js";
+import { INPUT_CAPS, readInputFile } from "../input-file.js";
 import type { Context } from "./context.js";
 
 export const MIN_PASSPHRASE_LENGTH = 8;
@@ -45,14 +45,7 @@ function givenPassphrase(options: PassphraseOptions, context: Context): string |
 
 /** The file's first line, without its line ending. */
 export function readPassphraseFile(path: string): string {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new NutcaError("BAD_FILE", `cannot read the passphrase file ${path}`, "check the path and its permissions", {
-      cause: error,
-    });
-  }
+  const text = readInputFile(path, { what: "passphrase file", maxBytes: INPUT_CAPS.password }).toString("utf8");
   const passphrase = text.split(/\r?\n/)[0] ?? "";
   if (passphrase === "")
     throw new NutcaError("BAD_FILE", `the passphrase file ${path} is empty`, "write the passphrase on its first line");

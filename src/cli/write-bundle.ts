@@ -1,15 +1,36 @@
 /**
- * The one writer of export bundles. A new output directory is built under a
- * temporary name beside it and renamed into place, so a failed export leaves
- * nothing behind; in an existing directory, no file that differs is replaced
- * without --force, and that is checked before anything is written.
+ * The one writer of export bundles. Every bundle is built in a fresh private
+ * temporary directory (private-temp.ts) and moved into place with rename,
+ * which never follows a link: a new output directory is renamed whole; into
+ * an existing one each file is renamed, after every path it touches was
+ * checked with lstat. No write, mkdir or chmod follows a link nutca did not
+ * make (--force replaces such a link, never what it points to). In an existing
+ * directory no file that differs is replaced without --force, and all of that
+ * is checked before anything is written. An --out inside the store, or around
+ * it, is refused.
  */
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
-import { randomBytes } from "node:crypto";
-import { dirname, join, resolve, sep } from "node:path";
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fstatSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  type Stats,
+} from "node:fs";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { NutcaError } from "../errors.js";
 import type { Bundle } from "../exports/bundle.js";
-import { fsyncDirectory, writeFileDurable } from "../store/durable.js";
+import { makePrivateTemp, removePrivateTemp } from "../private-temp.js";
+import { fsyncDirectory, writeFully } from "../store/durable.js";
 
 export interface WrittenFile {
   readonly path: string;
@@ -24,41 +45,245 @@ export interface WriteResult {
   readonly leftInPlace: string[];
 }
 
-export function writeBundle(outDir: string, bundle: Bundle, options: { force?: boolean } = {}): WriteResult {
-  const root = resolve(outDir);
+export interface WriteOptions {
+  readonly force?: boolean | undefined;
+  /** The store's directory: an output directory inside it, or holding it, is refused. */
+  readonly store?: string | undefined;
+  /** The --out the user named, when the bundle goes to a directory nutca makes inside it (a batch's DIR/<name>/<target>). */
+  readonly base?: string | undefined;
+}
+
+const NO_FOLLOW = constants.O_NOFOLLOW;
+
+export function writeBundle(outDir: string, bundle: Bundle, options: WriteOptions = {}): WriteResult {
+  const given = resolve(options.base ?? outDir);
+  const inside = relative(given, resolve(outDir));
+  const base = checkOutDir(given, options);
+  const root = inside === "" ? base : join(base, inside);
   for (const file of bundle.files) assertInside(root, file.path);
-  if (!existsSync(root)) {
-    mkdirSync(dirname(root), { recursive: true, mode: 0o700 });
-    const temp = `${root}.nutca-tmp-${randomBytes(6).toString("hex")}`;
-    try {
-      mkdirSync(temp, { mode: 0o700 });
-      const written = writeFiles(temp, bundle, () => false);
-      renameSync(temp, root);
-      fsyncDirectory(dirname(root));
-      const files = written.map((file) => ({ ...file, path: join(root, file.path.slice(temp.length + 1)) }));
-      return { files, leftInPlace: [] };
-    } catch (error) {
-      rmSync(temp, { recursive: true, force: true });
-      throw error;
-    }
+  const links = linksOnTheWay(base, inside, options.force === true);
+  if (!lexists(root)) {
+    removeLinks(links);
+    return { files: writeNew(root, bundle), leftInPlace: [] };
   }
-  const same = (path: string, data: string | Uint8Array) =>
-    existsSync(path) && Buffer.compare(readFileSync(path), Buffer.from(data)) === 0;
-  if (!options.force) {
-    const conflict = bundle.files.find(
-      (file) => existsSync(join(root, file.path)) && !same(join(root, file.path), file.data),
-    );
-    if (conflict) {
+  return writeExisting(root, bundle, options.force === true, links);
+}
+
+/**
+ * Checks an --out before anything is built: not a file (nor under one), not a
+ * link to a directory unless --force (then its target is written into), not
+ * inside the store nor around it. Returns the directory to write into.
+ */
+export function checkOutDir(out: string, options: Pick<WriteOptions, "force" | "store">): string {
+  const path = resolve(out);
+  const stat = lstatOrUndefined(path);
+  let dir = path;
+  if (stat?.isSymbolicLink()) {
+    const target = statOrUndefined(path);
+    if (!target?.isDirectory()) {
+      throw new NutcaError("USAGE", `--out ${path} is a symbolic link to no directory`, "give a directory for --out");
+    }
+    if (options.force !== true) {
       throw new NutcaError(
         "USAGE",
-        `${join(root, conflict.path)} exists with other contents`,
-        "pass --force to replace it, or choose another --out",
+        `--out ${path} is a symbolic link to ${realpathSync(path)}`,
+        "give the directory itself, or pass --force to write into the directory it points to",
       );
     }
+    dir = realpathSync(path);
+  } else if (stat && !stat.isDirectory()) {
+    throw new NutcaError("USAGE", `--out ${path} is a file, not a directory`, "choose a directory for --out");
   }
-  const ours = new Set(bundle.files.map((file) => join(root, file.path)));
-  const leftInPlace = listFiles(root).filter((path) => !ours.has(path));
-  return { files: writeFiles(root, bundle, same), leftInPlace };
+  const real = realPathOf(dir, path); // refuses an --out under a file, too
+  if (options.store !== undefined) assertOutsideStore(real, options.store);
+  return dir;
+}
+
+/** The real path of `path`, which may not exist yet: its nearest existing ancestor resolved, the rest appended. */
+function realPathOf(path: string, named: string): string {
+  let ancestor = path;
+  while (!lexists(ancestor)) ancestor = dirname(ancestor);
+  if (!statOrUndefined(ancestor)?.isDirectory()) {
+    throw new NutcaError("USAGE", `${ancestor} is a file, so --out ${named} cannot be made`, "choose another --out");
+  }
+  return join(realpathSync(ancestor), relative(ancestor, path));
+}
+
+function assertOutsideStore(out: string, store: string): void {
+  const real = lexists(store) ? realpathSync(store) : resolve(store);
+  if (out === real || out.startsWith(real + sep)) {
+    throw new NutcaError("USAGE", `--out ${out} is inside the store ${real}`, "choose a directory outside the store");
+  }
+  if (real.startsWith(out + sep)) {
+    throw new NutcaError(
+      "USAGE",
+      `--out ${out} holds the store ${real}`,
+      "choose a directory that does not hold the store",
+    );
+  }
+}
+
+/**
+ * Whether the bundle directory `inside` (relative to the checked `base`) exists, with every
+ * directory on the way checked: a link there is refused (unless `force`, when it is to be replaced).
+ */
+export function bundleDirExists(base: string, inside: string, force: boolean): boolean {
+  linksOnTheWay(base, inside, force);
+  return lexists(join(base, inside));
+}
+
+/** The links on the way from `base` down `inside` (refused without `force`); anything else not a directory is refused. */
+function linksOnTheWay(base: string, inside: string, force: boolean): string[] {
+  const links: string[] = [];
+  let path = base;
+  for (const part of inside === "" ? [] : inside.split(sep)) {
+    path = join(path, part);
+    const stat = lstatOrUndefined(path);
+    if (!stat) break;
+    if (stat.isSymbolicLink()) {
+      if (!force) throw linkRefused(path);
+      links.push(path);
+      break;
+    }
+    if (!stat.isDirectory()) throw inTheWay(path, "a directory");
+  }
+  return links;
+}
+
+function writeNew(root: string, bundle: Bundle): WrittenFile[] {
+  mkdirSync(dirname(root), { recursive: true, mode: 0o700 });
+  const temp = makePrivateTemp(dirname(root), `${basename(root)}.nutca-tmp-`);
+  try {
+    buildTree(temp, bundle);
+    renameSync(temp, root);
+    fsyncDirectory(dirname(root));
+  } finally {
+    removePrivateTemp(temp);
+  }
+  return bundle.files.map((file) => written(root, file, false));
+}
+
+type Placement = { readonly unchanged: boolean; readonly links: string[] };
+
+function writeExisting(root: string, bundle: Bundle, force: boolean, links: string[]): WriteResult {
+  const placements = bundle.files.map((file) => place(root, file.path, file.data, force));
+  for (const directory of bundle.directories ?? []) {
+    const path = join(root, directory.path);
+    const stat = lstatOrUndefined(path);
+    if (stat?.isSymbolicLink() && !force) throw linkRefused(path);
+    if (stat && !stat.isSymbolicLink() && !stat.isDirectory()) throw inTheWay(path, "a directory");
+  }
+  removeLinks(links);
+  const temp = makePrivateTemp(root, ".nutca-tmp-");
+  try {
+    const ours = new Set(bundle.files.map((file) => join(root, file.path)));
+    const leftInPlace = listFiles(root).filter((path) => !ours.has(path) && !path.startsWith(temp));
+    buildTree(temp, bundle);
+    const touched = new Set<string>();
+    bundle.files.forEach((file, index) => {
+      const placement = placements[index]!;
+      const path = join(root, file.path);
+      if (placement.unchanged) return withOwnFd(path, constants.O_RDONLY, (fd) => fchmodSync(fd, file.mode));
+      removeLinks(placement.links);
+      makeDirectories(root, dirname(file.path));
+      renameSync(join(temp, file.path), path);
+      touched.add(dirname(path));
+    });
+    for (const directory of bundle.directories ?? []) {
+      const path = join(root, directory.path);
+      removeLinks([path]);
+      makeDirectories(root, directory.path);
+      withOwnFd(path, constants.O_RDONLY | constants.O_DIRECTORY, (fd) => fchmodSync(fd, directory.mode));
+    }
+    for (const dir of touched) fsyncDirectory(dir);
+    return {
+      files: bundle.files.map((file, index) => written(root, file, placements[index]!.unchanged)),
+      leftInPlace,
+    };
+  } finally {
+    removePrivateTemp(temp);
+  }
+}
+
+/** What writing `data` at `relativePath` would do: refused here when it would write through a link or differs without --force. */
+function place(root: string, relativePath: string, data: string | Uint8Array, force: boolean): Placement {
+  const links: string[] = [];
+  let path = root;
+  const parts = relativePath.split("/");
+  for (const [index, part] of parts.entries()) {
+    path = join(path, part);
+    const stat = lstatOrUndefined(path);
+    if (!stat) return { unchanged: false, links };
+    if (stat.isSymbolicLink()) {
+      if (!force) throw linkRefused(path);
+      links.push(path);
+      return { unchanged: false, links };
+    }
+    const last = index === parts.length - 1;
+    if (!last && !stat.isDirectory()) throw inTheWay(path, "a directory");
+    if (last && !stat.isFile()) throw inTheWay(path, "a file");
+  }
+  const same = withOwnFd(path, constants.O_RDONLY, (fd) => Buffer.compare(readFileSync(fd), Buffer.from(data)) === 0);
+  if (!same && !force) {
+    throw new NutcaError(
+      "USAGE",
+      `${path} exists with other contents`,
+      "pass --force to replace it, or choose another --out",
+    );
+  }
+  return { unchanged: same, links };
+}
+
+/** Writes every file and directory mode of the bundle under `temp`, a private directory this process just made. */
+function buildTree(temp: string, bundle: Bundle): void {
+  for (const file of bundle.files) {
+    const path = join(temp, file.path);
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    withOwnFd(
+      path,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL,
+      (fd) => {
+        writeFully(fd, file.data);
+        fchmodSync(fd, file.mode);
+        fsyncSync(fd);
+      },
+      file.mode,
+    );
+  }
+  for (const directory of bundle.directories ?? []) {
+    const path = join(temp, directory.path);
+    mkdirSync(path, { recursive: true, mode: 0o700 });
+    withOwnFd(path, constants.O_RDONLY | constants.O_DIRECTORY, (fd) => fchmodSync(fd, directory.mode));
+  }
+}
+
+/** Creates the missing directories of `relativeDir` under `root`, one level at a time (mkdir never follows a link). */
+function makeDirectories(root: string, relativeDir: string): void {
+  let path = root;
+  for (const part of relativeDir === "." ? [] : relativeDir.split("/")) {
+    path = join(path, part);
+    if (!lexists(path)) mkdirSync(path, { mode: 0o700 });
+  }
+}
+
+/** Runs `use` on `path` opened with O_NOFOLLOW: a link swapped in after the checks fails instead of being followed. */
+function withOwnFd<T>(path: string, flags: number, use: (fd: number) => T, mode?: number): T {
+  const fd = openSync(path, flags | NO_FOLLOW, mode);
+  try {
+    if (fstatSync(fd).isSymbolicLink()) throw linkRefused(path);
+    return use(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Removes the links (not what they point to) that are still links: several files may share one. */
+function removeLinks(links: readonly string[]): void {
+  for (const link of links) if (lstatOrUndefined(link)?.isSymbolicLink()) unlinkSync(link);
+}
+
+function written(root: string, file: Bundle["files"][number], unchanged: boolean): WrittenFile {
+  return { path: join(root, file.path), mode: "0" + file.mode.toString(8), purpose: file.purpose, unchanged };
 }
 
 function listFiles(dir: string): string[] {
@@ -68,22 +293,42 @@ function listFiles(dir: string): string[] {
   });
 }
 
-function writeFiles(
-  root: string,
-  bundle: Bundle,
-  same: (path: string, data: string | Uint8Array) => boolean,
-): WrittenFile[] {
-  const written: WrittenFile[] = [];
-  for (const file of bundle.files) {
-    const path = join(root, file.path);
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    const unchanged = same(path, file.data);
-    if (!unchanged) writeFileDurable(path, file.data, file.mode);
-    chmodSync(path, file.mode);
-    written.push({ path, mode: "0" + file.mode.toString(8), purpose: file.purpose, unchanged });
+function linkRefused(path: string): NutcaError {
+  return new NutcaError(
+    "USAGE",
+    `${path} is a symbolic link, and nutca does not write through a link it did not make`,
+    "remove it, or pass --force to replace the link (not what it points to)",
+  );
+}
+
+function inTheWay(path: string, needed: string): NutcaError {
+  return new NutcaError(
+    "USAGE",
+    `${path} is in the way: the bundle needs ${needed} there`,
+    "move it away, or choose another --out",
+  );
+}
+
+function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    throw error;
   }
-  for (const directory of bundle.directories ?? []) chmodSync(join(root, directory.path), directory.mode);
-  return written;
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function lexists(path: string): boolean {
+  return lstatOrUndefined(path) !== undefined;
 }
 
 function assertInside(root: string, path: string): void {

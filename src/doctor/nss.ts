@@ -5,12 +5,13 @@
  * backend). certutil works on a private copy, so the export is never touched.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isSelfSigned, issuedBy, sameCertificate } from "../pki/chain.js";
 import { decodeObjects } from "../pki/objects.js";
 import type { x509 } from "../pki/x509.js";
+import { makePrivateTemp, removePrivateTemp } from "../private-temp.js";
 import { blockedAncestor, ownedFor, permissionsFor, type UserInfo } from "./access.js";
 import { modeText } from "./store-files.js";
 import type { CheckBuilder } from "./types.js";
@@ -66,12 +67,12 @@ export function checkNssDb(input: NssCheckInput, check: CheckBuilder): void {
     );
     return;
   }
-  const work = mkdtempSync(join(tmpdir(), "nutca-doctor-"));
+  const work = makePrivateTemp(tmpdir(), "nutca-doctor-");
   try {
     for (const name of NSS_FILES) if (existsSync(join(dir, name))) copyFileSync(join(dir, name), join(work, name));
     contents(input, work, check);
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    removePrivateTemp(work);
   }
 }
 

@@ -18,6 +18,7 @@ import { certificates, serials } from "./store-certificates.js";
 import { crlCheck } from "./store-crl.js";
 import { storeFileChecks } from "./store-files.js";
 import { scanLedger } from "./ledger-scan.js";
+import { staleTempCheck } from "./stale-temp.js";
 import { CheckBuilder, type DoctorCheck } from "./types.js";
 
 export interface StoreDoctorOptions {
@@ -74,7 +75,7 @@ export async function doctorStore(given: CaStore, options: StoreDoctorOptions): 
   checks.push(caCheck.done(), certificates(store, entries, ca), serials(entries));
   checks.push(await caKey(store, settings, ca, options));
   checks.push(await crlCheck(store, ledger.records, ca, options.now));
-  checks.push(...storeFileChecks(store, ledger.records));
+  checks.push(...storeFileChecks(store, ledger.records), staleTempCheck());
   const intermediates = anchor && ca && anchor !== ca ? { intermediates: [ca] } : {};
   return { checks, ...(anchor ? { ca: anchor } : {}), ...intermediates };
 }

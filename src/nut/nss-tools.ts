@@ -2,15 +2,16 @@
  * Builds the NSS databases NUT's NSS build reads (CERTPATH), with the real
  * certutil and pk12util: the SQL format NSS writes is not something to
  * re-implement. Everything happens in a private 0700 temp directory that is
- * always removed; passwords go to the tools only in files inside it, never in
+ * always removed, signals included (private-temp.ts); passwords go to the tools only in files inside it, never in
  * argv (visible in ps) and never in any message.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { NutcaError } from "../errors.js";
+import { makePrivateTemp, removePrivateTemp, trackTool } from "../private-temp.js";
 import type { Authority, Identity } from "../pki/identity.js";
 import { buildPkcs12 } from "../pki/pkcs12.js";
 import { decryptPkcs8 } from "../pki/pkcs8.js";
@@ -150,7 +151,7 @@ export async function buildNssDb(tools: NssTools, request: NssDbRequest): Promis
       "pass another --nickname",
     );
   }
-  const work = mkdtempSync(join(tmpdir(), "nutca-nss-"));
+  const work = makePrivateTemp(tmpdir(), "nutca-nss-");
   try {
     const db = join(work, "db");
     mkdirSync(db, { mode: 0o700 });
@@ -189,7 +190,7 @@ export async function buildNssDb(tools: NssTools, request: NssDbRequest): Promis
     const read = (name: string) => new Uint8Array(readFileSync(join(db, name)));
     return { "cert9.db": read("cert9.db"), "key4.db": read("key4.db"), "pkcs11.txt": read("pkcs11.txt") };
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    removePrivateTemp(work);
   }
 }
 
@@ -198,6 +199,7 @@ function run(tool: string, args: readonly string[], cwd: string): Promise<string
   return new Promise((resolve, reject) => {
     let output = "";
     const child = spawn(tool, args, { cwd, stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 });
+    trackTool(child);
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
     child.on("error", (error) =>

@@ -123,10 +123,16 @@ export function evaluateProbe(input: EvaluateInput): ProbeReport {
   const certificates = certificatesFromDer(outcome.tls.chain);
   const leaf = certificates[0]!;
   const chain = verifyChain(leaf, certificates.slice(1), input.anchors, input.now);
-  findings.push(...chain.findings);
-  findings.push(...lintCertificate(leaf, { now: input.now }).filter((finding) => !isExpiry(finding)));
   const name = matchName(leaf, input.expectedName);
-  if (!name.matched) findings.push(name.finding!);
+  const impostor = chain.findings.find((finding) => finding.code === "untrusted-root");
+  if (impostor) {
+    // Renewing, reissuing or trusting what a server that is not ours presents would help an impostor.
+    findings.push(notOurs(leaf, chain.path[chain.path.length - 1]!, base.target, input.trustSource));
+  } else {
+    findings.push(...chain.findings);
+    findings.push(...lintCertificate(leaf, { now: input.now }).filter((finding) => !isExpiry(finding)));
+    if (!name.matched) findings.push(name.finding!);
+  }
   const verified =
     chain.verified && name.matched && (reply === undefined || reply.kind === "ok" || reply.kind === "ok-bare");
   return {
@@ -138,6 +144,17 @@ export function evaluateProbe(input: EvaluateInput): ProbeReport {
     name: { expected: input.expectedName, matched: name.matched },
     notAfter: certificateFacts(leaf).notAfter,
     findings,
+  };
+}
+
+/** The chain ends at a self-signed certificate that is not the trusted CA: the leaf itself, or a foreign CA. */
+function notOurs(leaf: x509.X509Certificate, top: x509.X509Certificate, target: string, trustSource: string): Finding {
+  const origin = top === leaf ? "is self-signed" : `was issued by "${top.subject}"`;
+  return {
+    severity: "error",
+    code: "untrusted-root",
+    message: `the server's certificate ${origin}, not by ${trustSource}: this server is not ours`,
+    fix: `make sure ${target} is your server; if it is, install a certificate from this CA on it (nutca export upsd <name>)`,
   };
 }
 

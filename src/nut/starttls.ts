@@ -231,19 +231,22 @@ interface LineResult {
 
 /**
  * Reads up to and including the first newline (or MAX_LINE bytes, or what came
- * before the peer closed). The socket is paused after, so no byte of a TLS
- * handshake that follows is consumed here.
+ * before the peer closed), whatever the segmentation. The socket is paused and
+ * the bytes after the line are put back, so the TLS handshake that follows
+ * (tls.connect reads a socket's buffered bytes first) or the next read gets them.
  */
 function readLine(socket: Socket, deadline: Deadline): Promise<LineResult> {
   return new Promise((resolve) => {
     let buffer = Buffer.alloc(0);
-    const done = (complete: boolean, timedOut: boolean) => {
+    const done = (complete: boolean, timedOut: boolean, rest?: Buffer) => {
       clearTimeout(timer);
       socket.off("data", onData);
       socket.off("end", onEnd);
       socket.off("close", onEnd);
       socket.off("error", onEnd);
       socket.pause();
+      // Only once detached and paused: unshift on a flowing socket emits the bytes again at once.
+      if (rest && rest.length > 0) socket.unshift(rest);
       resolve({ bytes: buffer, complete, timedOut });
     };
     const onData = (chunk: Buffer) => {
@@ -252,8 +255,7 @@ function readLine(socket: Socket, deadline: Deadline): Promise<LineResult> {
       if (newline >= 0) {
         const rest = buffer.subarray(newline + 1);
         buffer = buffer.subarray(0, newline + 1);
-        if (rest.length > 0) socket.unshift(rest);
-        done(true, false);
+        done(true, false, rest);
       } else if (buffer.length >= MAX_LINE || buffer[0] === 0x15 || buffer[0] === 0x16) done(false, false);
     };
     const onEnd = () => done(false, false);

@@ -84,8 +84,13 @@ export function keyFacts(key: KeyObject): KeyFacts {
   return { description: names[type] ?? type, type, spkiSha256 };
 }
 
+const parsed = new WeakMap<x509.X509Certificate, NodeCertificate>();
+
+/** node's view of the certificate, parsed once per certificate object (inspect asks for it many times). */
 export function nodeCertificate(certificate: x509.X509Certificate): NodeCertificate {
-  return new NodeCertificate(Buffer.from(certificate.rawData));
+  let node = parsed.get(certificate);
+  if (!node) parsed.set(certificate, (node = new NodeCertificate(Buffer.from(certificate.rawData))));
+  return node;
 }
 
 export function certificateKeyFacts(certificate: x509.X509Certificate): KeyFacts {

@@ -82,9 +82,10 @@ export class CaStore {
 
   readMeta(): StoreMeta {
     if (!this.hasCa()) {
+      const file = existsSync(this.root) && !statSync(this.root).isDirectory();
       throw new NutcaError(
         "NO_CA",
-        `there is no CA in ${this.root}`,
+        file ? `the store ${this.root} is a file, not a directory` : `there is no CA in ${this.root}`,
         "create one with nutca init, or pass --store DIR",
       );
     }

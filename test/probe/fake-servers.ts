@@ -95,3 +95,44 @@ export async function closedPort(): Promise<number> {
   await running.close();
   return running.port;
 }
+
+/** A server whose every connection is handed to `handle` as is: for answers split or joined in odd ways. */
+export function startScriptedServer(handle: (socket: Socket) => void): Promise<Running> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    socket.setNoDelay(true);
+    handle(socket);
+  });
+  return listen(server, sockets);
+}
+
+/** Writes `data` one byte per write, a timer tick apart, so each byte travels in a segment of its own. */
+export async function trickle(stream: { write(data: Buffer): unknown }, data: string | Buffer): Promise<void> {
+  const bytes = Buffer.from(data);
+  for (let index = 0; index < bytes.length; index++) {
+    stream.write(bytes.subarray(index, index + 1));
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/** The first line the client sends, then `then` with the socket (its later bytes still unread). */
+export function afterFirstLine(socket: Socket, then: () => void): void {
+  let buffer = "";
+  const onData = (data: Buffer) => {
+    buffer += data.toString("latin1");
+    if (!buffer.includes("\n")) return;
+    socket.off("data", onData);
+    then();
+  };
+  socket.on("data", onData);
+}
+
+/** TLS as the server on an accepted socket, with `credentials`. */
+export function serverTls(socket: Socket, credentials: Credentials): TLSSocket {
+  const secure = new TLSSocket(socket, {
+    isServer: true,
+    secureContext: createSecureContext({ key: credentials.key, cert: credentials.cert }),
+  });
+  secure.on("error", () => undefined);
+  return secure;
+}

@@ -32,7 +32,7 @@ export async function exportBundle<O extends object>(
   const effective = { ...options, installDir: options.installDir ?? target.defaultInstallDir };
   const bundle = await target.build(args, effective, store, context);
   const out = options.out ?? target.defaultOut(args, effective);
-  const { files, leftInPlace } = writeBundle(out, bundle, { force: options.force === true });
+  const { files, leftInPlace } = writeBundle(out, bundle, { force: options.force === true, store: store.root });
   const human = [
     `Exported ${target.name} to ${out}`,
     "",

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import { NutcaError } from "../../errors.js";
 import { DEFAULT_KEY_TYPE, exportPkcs8, generateKeyPair, parseKeyType, type KeyType } from "../../pki/keys.js";
 import { parsePermitted } from "../../pki/name-constraints.js";
@@ -181,7 +182,16 @@ const STORE_ENTRIES = new Set([
 ]);
 
 function assertUsableDirectory(root: string): void {
-  if (!existsSync(root)) return;
+  let ancestor = root;
+  while (!existsSync(ancestor)) ancestor = dirname(ancestor);
+  if (!statSync(ancestor).isDirectory()) {
+    throw new NutcaError(
+      "USAGE",
+      ancestor === root ? `--store ${root} is a file` : `${ancestor} is a file, so --store ${root} cannot be made`,
+      "pass --store with a new or empty directory",
+    );
+  }
+  if (ancestor !== root) return;
   const foreign = readdirSync(root).find((entry) => !STORE_ENTRIES.has(entry));
   if (foreign !== undefined) {
     throw new NutcaError(

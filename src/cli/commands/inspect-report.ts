@@ -73,10 +73,11 @@ export async function inspectItems(
   const certificates = objects.flatMap(({ object }) =>
     object.kind === "certificate" && readable(object.certificate) ? [object.certificate] : [],
   );
+  const issuerOf = issuerIndex(certificates);
   const items: InspectItem[] = [];
   for (const { object, friendlyName } of objects) {
     try {
-      const item = await inspectItem(object, friendlyName, certificates, view, now);
+      const item = await inspectItem(object, friendlyName, { certificates, issuerOf }, view, now);
       if (item) items.push(item);
     } catch (error) {
       if (isNutcaError(error)) throw error;
@@ -90,6 +91,24 @@ export async function inspectItems(
       certificates,
     ),
   };
+}
+
+/**
+ * The issuer of each certificate among the file's others, looked up by name: only
+ * certificates whose subject is its issuer name are checked for the signature,
+ * so a bundle of hundreds of roots is not checked pair by pair.
+ */
+function issuerIndex(
+  certificates: readonly x509.X509Certificate[],
+): (certificate: x509.X509Certificate) => x509.X509Certificate | undefined {
+  const bySubject = new Map<string, x509.X509Certificate[]>();
+  for (const certificate of certificates) {
+    const same = bySubject.get(certificate.subject);
+    if (same) same.push(certificate);
+    else bySubject.set(certificate.subject, [certificate]);
+  }
+  return (certificate) =>
+    bySubject.get(certificate.issuer)?.find((other) => other !== certificate && issuedBy(certificate, other));
 }
 
 /**
@@ -121,15 +140,17 @@ function readable(certificate: x509.X509Certificate): boolean {
 async function inspectItem(
   object: PkiObject,
   friendlyName: string | undefined,
-  certificates: readonly x509.X509Certificate[],
+  file: {
+    readonly certificates: readonly x509.X509Certificate[];
+    readonly issuerOf: (certificate: x509.X509Certificate) => x509.X509Certificate | undefined;
+  },
   view: StoreView | undefined,
   now: Date,
 ): Promise<InspectItem | undefined> {
   const named = friendlyName === undefined ? {} : { friendlyName };
   switch (object.kind) {
     case "certificate": {
-      const issuer =
-        certificates.find((other) => other !== object.certificate && issuedBy(object.certificate, other)) ?? view?.ca;
+      const issuer = file.issuerOf(object.certificate) ?? view?.ca;
       const findings = lintCertificate(object.certificate, { now, ...(issuer ? { issuer } : {}) });
       const store = relation(object.certificate, view, findings);
       return { type: "certificate", facts: certificateFacts(object.certificate), store, ...named, findings };
@@ -141,7 +162,7 @@ async function inspectItem(
     case "private-key":
     case "public-key": {
       const facts = keyFacts(object.key);
-      const matches = keyOwner(object.key, certificates, view);
+      const matches = keyOwner(object.key, file.certificates, view);
       const findings = object.kind === "private-key" ? lintKey(object.key) : [];
       return {
         type: object.kind,

@@ -3,9 +3,10 @@
  * or DER: a readable summary, whether this store's CA issued it, and the lint.
  * Keys are described by type and public-key hash only; nothing secret is shown.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isNutcaError, NutcaError } from "../../errors.js";
+import { INPUT_CAPS, readInputFile } from "../../input-file.js";
 import { certificateKeyFacts } from "../../pki/describe.js";
 import { decodeObjects, isPem, type PkiObject } from "../../pki/objects.js";
 import { x509 } from "../../pki/x509.js";
@@ -16,28 +17,12 @@ import { findingsBlock } from "./findings-text.js";
 import { inspectItems, type InspectItem, type Labelled, type StoreView } from "./inspect-report.js";
 import { readCaCertificate, readCertificate } from "../../store/certificates.js";
 
-const MAX_BYTES = 16 * 1024 * 1024;
-
 export interface InspectOptions {
   p12PasswordFile?: string | undefined;
 }
 
 export async function inspect(file: string, options: InspectOptions, context: Context): Promise<CommandResult> {
-  let bytes: Buffer;
-  try {
-    const stat = statSync(file);
-    if (!stat.isFile() || stat.size > MAX_BYTES) {
-      throw new NutcaError(
-        "BAD_FILE",
-        `${file} is not a file of at most 16 MB`,
-        "give a certificate, key or .p12 file",
-      );
-    }
-    bytes = readFileSync(file);
-  } catch (error) {
-    if (error instanceof NutcaError) throw error;
-    throw new NutcaError("BAD_FILE", `cannot read ${file}`, "check the path and its permissions", { cause: error });
-  }
+  const bytes = readInputFile(file, { what: "file", maxBytes: INPUT_CAPS.certificates });
   const decoded = decodeObjects(new Uint8Array(bytes));
   if (decoded.length === 0) {
     throw new NutcaError(

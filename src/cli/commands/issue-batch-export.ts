@@ -7,15 +7,14 @@
  * exists is kept (so re-running a manifest is idempotent) unless --force
  * rewrites it.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { NutcaError, type Problem } from "../../errors.js";
 import type { LeafKind } from "../../pki/leaf-certificate.js";
 import type { CaStore } from "../../store/store.js";
 import type { Context } from "../context.js";
 import { findTarget } from "../targets/index.js";
 import type { AnyExportTarget } from "../targets/target.js";
-import { writeBundle } from "../write-bundle.js";
+import { bundleDirExists, checkOutDir, writeBundle } from "../write-bundle.js";
 
 export interface BatchExportOptions {
   export?: string[] | undefined;
@@ -61,7 +60,7 @@ export interface ExportedBundle {
 }
 
 /** Checks the export options of a batch (before anything is issued); undefined when none were given. */
-export function planBatchExport(options: BatchExportOptions): ExportPlan | undefined {
+export function planBatchExport(options: BatchExportOptions, storeDir: string): ExportPlan | undefined {
   const names = [...new Set(options.export ?? [])];
   if (names.length === 0) {
     const stray = (["out", "backend", "p12PasswordFile", "installDir", "force"] as const).find(
@@ -92,6 +91,7 @@ export function planBatchExport(options: BatchExportOptions): ExportPlan | undef
     // A password generated per file would have to be printed for every certificate of the batch.
     throw new NutcaError("USAGE", "--export p12 in a batch needs --p12-password-file <file>", "one password for all");
   }
+  checkOutDir(options.out, { force: options.force, store: storeDir });
   return { targets, out: options.out, options };
 }
 
@@ -104,10 +104,10 @@ export function exportRowProblems(
   rows: readonly ExportRow[],
   storeServers: ReadonlySet<string>,
 ): Problem[] {
+  const problems = linkProblems(plan, rows);
   const clientTargets = plan.targets.filter((target) => BATCH_TARGETS[target.name] === "client").map((t) => t.name);
-  if (clientTargets.length === 0) return [];
+  if (clientTargets.length === 0) return problems;
   const servers = new Set([...storeServers, ...rows.filter((row) => row.kind === "server").map((row) => row.name)]);
-  const problems: Problem[] = [];
   for (const row of rows) {
     if (row.kind !== "client") continue;
     if (row.server === undefined) {
@@ -122,6 +122,24 @@ export function exportRowProblems(
   return problems;
 }
 
+/** Rows whose bundle directories, DIR/<name>/<target>/, would be reached through a link nutca did not make. */
+function linkProblems(plan: ExportPlan, rows: readonly ExportRow[]): Problem[] {
+  const force = plan.options.force === true;
+  const base = checkOutDir(plan.out, { force });
+  for (const target of plan.targets)
+    if (BATCH_TARGETS[target.name] === "once") bundleDirExists(base, target.name, force);
+  const problems: Problem[] = [];
+  for (const row of rows) {
+    try {
+      for (const target of plan.targets)
+        bundleDirExists(base, join(row.name, target.name), plan.options.force === true);
+    } catch (error) {
+      problems.push({ line: row.line, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return problems;
+}
+
 /** Writes the bundles of every row (issued now or earlier) for every target that applies to it. */
 export async function exportBatch(
   plan: ExportPlan,
@@ -130,13 +148,15 @@ export async function exportBatch(
   context: Context,
 ): Promise<ExportedBundle[]> {
   const exported: ExportedBundle[] = [];
+  const force = plan.options.force === true;
+  const base = checkOutDir(plan.out, { force, store: store.root });
   const write = async (target: AnyExportTarget, name: string, out: string, args: string[], extra: object) => {
-    if (existsSync(out) && plan.options.force !== true) {
+    if (bundleDirExists(base, relative(plan.out, out), force) && !force) {
       exported.push({ name, target: target.name, out, status: "kept" });
       return;
     }
     const options = { ...plan.options, ...extra, installDir: plan.options.installDir ?? target.defaultInstallDir };
-    writeBundle(out, await target.build(args, options, store, context), { force: plan.options.force === true });
+    writeBundle(out, await target.build(args, options, store, context), { force, base: plan.out, store: store.root });
     exported.push({ name, target: target.name, out, status: "exported" });
   };
   for (const target of plan.targets) {

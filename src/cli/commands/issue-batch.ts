@@ -4,8 +4,8 @@
  * nothing issued); names that already have a valid certificate are skipped,
  * so re-running a manifest (after a crash, say) completes it.
  */
-import { readFileSync } from "node:fs";
 import { isNutcaError, NutcaError, type Problem } from "../../errors.js";
+import { INPUT_CAPS, readInputFile } from "../../input-file.js";
 import { issueSetting, liveEntries, signLeaf, type LeafPlan, type SignedLeaf } from "../../store/issuance.js";
 import { loadSigner } from "../../store/signer.js";
 import type { IssueRecord } from "../../store/ledger.js";
@@ -29,7 +29,7 @@ interface Skipped {
 }
 
 export async function issueBatch(options: IssueBatchOptions, context: Context): Promise<CommandResult> {
-  const exportPlan = planBatchExport(options);
+  const exportPlan = planBatchExport(options, context.storeDir);
   const manifest = readManifest(options.from, context.now);
   const store = new CaStore(context.storeDir);
   const setting = issueSetting(store, context.now);
@@ -117,14 +117,11 @@ export async function issueBatch(options: IssueBatchOptions, context: Context): 
 }
 
 function readManifest(path: string, now: Date): Manifest {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new NutcaError("BAD_FILE", `cannot read the manifest ${path}`, "check the path given to --from", {
-      cause: error,
-    });
-  }
+  const text = readInputFile(path, {
+    what: "manifest",
+    maxBytes: INPUT_CAPS.manifest,
+    hint: "check the path given to --from",
+  }).toString("utf8");
   return parseManifest(text, manifestFormat(path, text), now);
 }
 

@@ -5,7 +5,7 @@
  * (or --ca), whether the expected name is in the SAN, and expiry. Exit 0 only
  * when verified; 1 otherwise (the report says why).
  */
-import { readFileSync, statSync } from "node:fs";
+import { INPUT_CAPS, readInputFile } from "../../input-file.js";
 import { isIP } from "node:net";
 import { EXIT, NutcaError } from "../../errors.js";
 import { evaluateProbe, type ProbeReport } from "../../nut/probe-report.js";
@@ -91,13 +91,11 @@ function loadAnchors(
   context: Context,
 ): { anchors: x509.X509Certificate[]; source: string } {
   if (caFile !== undefined) {
-    let bytes: Buffer;
-    try {
-      if (!statSync(caFile).isFile()) throw new Error("not a regular file");
-      bytes = readFileSync(caFile);
-    } catch (error) {
-      throw new NutcaError("BAD_FILE", `cannot read ${caFile}`, "check the path given with --ca", { cause: error });
-    }
+    const bytes = readInputFile(caFile, {
+      what: "CA certificate file",
+      maxBytes: INPUT_CAPS.certificates,
+      hint: "check the path given with --ca",
+    });
     const anchors = decodeObjects(bytes).flatMap((object) =>
       object.kind === "certificate" ? [object.certificate] : [],
     );

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { NutcaError } from "../../errors.js";
+import { INPUT_CAPS, readInputFile } from "../../input-file.js";
 import { readSigningRequest, type SigningRequest } from "../../pki/csr.js";
 import type { LeafKind } from "../../pki/leaf-certificate.js";
 import { isIpAddress, parseDnsName, parseEntryName, parseIpAddress } from "../../pki/names.js";
@@ -24,7 +24,10 @@ const EKU_NAMES: Record<string, string> = { "1.3.6.1.5.5.7.3.1": "serverAuth", "
 /** Signs a request made on the host itself: the store records the certificate and holds no key. */
 export async function sign(csrFile: string, options: SignOptions, context: Context): Promise<CommandResult> {
   const kind = parseProfile(options.profile);
-  const request = await readSigningRequest(readRequestFile(csrFile), csrFile);
+  const request = await readSigningRequest(
+    readInputFile(csrFile, { what: "request", maxBytes: INPUT_CAPS.request }),
+    csrFile,
+  );
   const overridden = options.dns !== undefined || options.ip !== undefined;
   const { dns, ip } = overridden
     ? { dns: unique((options.dns ?? []).map(parseDnsName)), ip: unique((options.ip ?? []).map(parseIpAddress)) }
@@ -79,16 +82,6 @@ export async function sign(csrFile: string, options: SignOptions, context: Conte
 function parseProfile(profile: string | undefined): LeafKind {
   if (profile === "server" || profile === "client") return profile;
   throw new NutcaError("USAGE", `unknown profile "${profile ?? ""}"`, "pass --profile server or --profile client");
-}
-
-function readRequestFile(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw new NutcaError("BAD_FILE", `cannot read the request ${path}`, "check the path and its permissions", {
-      cause: error,
-    });
-  }
 }
 
 /**
