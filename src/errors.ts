@@ -23,6 +23,7 @@ export type ErrorCode =
   | "NAME_EXISTS"
   | "NOT_FOUND"
   | "STORE_CORRUPT"
+  | "CA_KEY_MISMATCH"
   | "STORE_TOO_NEW"
   | "STORE_LOCKED"
   | "IO"

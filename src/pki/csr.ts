@@ -6,8 +6,7 @@
  * the rest of the certificate comes from the profile.
  */
 import { NutcaError } from "../errors.js";
-import type { KeyType } from "./keys.js";
-import { publicKeyType } from "./spki.js";
+import { keyTypeOfSpki, type KeyType } from "./keys.js";
 import { x509 } from "./x509.js";
 
 const REQUEST_LABELS = new Set(["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"]);
@@ -15,7 +14,7 @@ const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 
 export interface SigningRequest {
   readonly commonName: string | undefined;
-  readonly spki: Uint8Array;
+  readonly spki: Uint8Array<ArrayBuffer>;
   readonly keyType: KeyType;
   /** The subjectAltNames asked for, as written (not yet validated). */
   readonly requested: {
@@ -75,7 +74,7 @@ export async function readSigningRequest(bytes: Uint8Array, source = "the reques
   // @peculiar/x509 parses these parts only when asked: a damaged request fails here, not at decodeCsr.
   const extensions = await readPart(source, "extensions", () => csr.extensions);
   const spki = await readPart(source, "public key", () => new Uint8Array(csr.publicKey.rawData));
-  const keyType = await readPart(source, "public key", () => publicKeyType(spki));
+  const keyType = await readPart(source, "public key", () => keyTypeOfSpki(spki));
   if (!(await verifies(csr))) {
     throw new NutcaError(
       "BAD_CSR",

@@ -4,8 +4,7 @@
  * says what each object is. Keys stay KeyObjects: nothing secret is copied out.
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
-import { children, decodeOid, readTlv } from "./der.js";
-import { TAG_INTEGER, TAG_SEQUENCE } from "./der-encode.js";
+import { children, decodeOid, readTlv, TAG_INTEGER, TAG_SEQUENCE } from "./der.js";
 import { x509 } from "./x509.js";
 
 export type PkiObject =

@@ -14,14 +14,13 @@ export async function makeCa(commonName = "Lint Test CA"): Promise<Issuer> {
   const keys = await generateKeyPair("ec-p256");
   const certificate = await createCaCertificate({
     commonName,
-    keyType: "ec-p256",
     keys,
     notAfter: NEVER,
     permitted: { dns: [], ip: [] },
     pathLength: 1,
     now: new Date(),
   });
-  return { certificate, privateKey: keys.privateKey, keyType: "ec-p256" };
+  return { certificate, privateKey: keys.privateKey };
 }
 
 export interface LeafSpec {

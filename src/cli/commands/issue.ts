@@ -1,11 +1,12 @@
 import { NutcaError } from "../../errors.js";
-import type { CaFacts } from "../../pki/ca-facts.js";
 import { generateLeafKey, parseKeyType, type KeyType } from "../../pki/keys.js";
-import { createLeafCertificate, type LeafKind, type LeafSigner } from "../../pki/leaf-certificate.js";
-import { assertPermitted, constrainedNames } from "../../pki/name-constraints.js";
+import { createLeafCertificate, type LeafKind } from "../../pki/leaf-certificate.js";
+import { assertPermitted, constrainedNames, permittedOf, type Permitted } from "../../pki/name-constraints.js";
+import type { Issuer } from "../../pki/profiles.js";
 import { checkCommonName, parseDnsName, parseEntryName, parseIpAddress } from "../../pki/names.js";
 import { randomSerial } from "../../pki/serial.js";
 import { assertNotAfterWithin, describeNotAfter, parseNotAfter } from "../../pki/validity.js";
+import type { x509 } from "../../pki/x509.js";
 import type { IssueRecord } from "../../store/ledger.js";
 import { issueRecord } from "../../store/record.js";
 import { loadSigner, readCa } from "../../store/signer.js";
@@ -35,12 +36,14 @@ export interface PreparedLeaf {
 /** What a leaf is checked against: read once per command, shared by every leaf of a batch. */
 export interface IssueSetting {
   readonly meta: StoreMeta;
-  readonly ca: CaFacts;
+  readonly ca: x509.X509Certificate;
+  readonly permitted: Permitted;
   readonly now: Date;
 }
 
 export function issueSetting(store: CaStore, now: Date): IssueSetting {
-  return { meta: store.readMeta(), ca: readCa(store), now };
+  const ca = readCa(store);
+  return { meta: store.readMeta(), ca, permitted: permittedOf(ca), now };
 }
 
 /** Validates one leaf's names, key type and expiry against the CA (the pure half of an issuance). */
@@ -60,10 +63,10 @@ export function prepareLeaf(
   const ip = unique((options.ip ?? []).map(parseIpAddress));
   if (kind === "server" && dns.length === 0 && ip.length === 0) dns = [defaultServerDnsName(name)];
   const commonName = checkCommonName(dns[0] ?? name);
-  const { meta, ca, now } = setting;
+  const { meta, ca, permitted, now } = setting;
   const keyType = parseKeyType(options.key ?? meta.ca.keyType);
   const notAfter = leafNotAfter(options.notAfter, meta.defaults.leafNotAfter, ca.notAfter, now);
-  assertPermitted(constrainedNames({ dns, ip, commonName }), ca.permitted);
+  assertPermitted(constrainedNames({ dns, ip, commonName }), permitted);
   return { kind, name, dns, ip, commonName, keyType, notAfter };
 }
 
@@ -74,10 +77,10 @@ export interface SignedLeaf {
 }
 
 /** Makes the key pair and the certificate (the signing half of an issuance); writes nothing. */
-export async function signLeaf(leaf: PreparedLeaf, signer: LeafSigner, setting: IssueSetting): Promise<SignedLeaf> {
+export async function signLeaf(leaf: PreparedLeaf, signer: Issuer, setting: IssueSetting): Promise<SignedLeaf> {
   const { kind, name, keyType } = leaf;
   const key = await generateLeafKey(keyType);
-  const certificate = createLeafCertificate(
+  const certificate = await createLeafCertificate(
     {
       kind,
       commonName: leaf.commonName,

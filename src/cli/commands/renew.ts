@@ -2,11 +2,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { NutcaError } from "../../errors.js";
 import { parseWindow } from "../../pki/expiring.js";
-import { generateLeafKey, parseKeyType, type KeyType } from "../../pki/keys.js";
-import { createLeafCertificate, type LeafSigner } from "../../pki/leaf-certificate.js";
-import { assertPermitted } from "../../pki/name-constraints.js";
+import { generateLeafKey, keyTypeOfSpki, parseKeyType, type KeyType } from "../../pki/keys.js";
+import { createLeafCertificate } from "../../pki/leaf-certificate.js";
+import { assertPermitted, permittedOf } from "../../pki/name-constraints.js";
+import type { Issuer } from "../../pki/profiles.js";
 import { randomSerial } from "../../pki/serial.js";
-import { publicKeyType } from "../../pki/spki.js";
 import {
   assertNotAfterWithin,
   describeNotAfter,
@@ -49,7 +49,7 @@ export async function renew(name: string | undefined, options: RenewOptions, con
     throw new NutcaError("USAGE", "--key chooses the type of a new key", "pass it with --rekey");
   }
   const store = new CaStore(context.storeDir);
-  const meta = store.readMeta();
+  store.readMeta();
   const ca = readCa(store);
   const plan: Plan = {
     rekey: options.rekey === true,
@@ -73,7 +73,7 @@ export async function renew(name: string | undefined, options: RenewOptions, con
       human: `Nothing expires within ${options.expiring}: nothing renewed.`,
     };
   }
-  const signer = await loadSigner(store, { meta, ca }, () => existingPassphrase(options, context));
+  const signer = await loadSigner(store, { ca }, () => existingPassphrase(options, context));
   const renewed: IssueRecord[] = [];
   for (const entry of targets) renewed.push(await renewOne(store, signer, entry, plan, context.now));
 
@@ -110,10 +110,10 @@ function renewable(store: CaStore, name: string, plan: Plan): Entry {
   return entry;
 }
 
-async function renewOne(store: CaStore, signer: LeafSigner, entry: Entry, plan: Plan, now: Date): Promise<IssueRecord> {
+async function renewOne(store: CaStore, signer: Issuer, entry: Entry, plan: Plan, now: Date): Promise<IssueRecord> {
   const old = readCertificate(store, store.layout.serialCert(entry.serial));
   const keyFiles: StoreFile[] = [];
-  let key: { spki: Uint8Array; keyType: KeyType };
+  let key: { spki: Uint8Array<ArrayBuffer>; keyType: KeyType };
   let renews: IssueRecord["renews"] = { serial: entry.serial };
   if (plan.rekey) {
     const keyType = plan.keyType ?? parseKeyType(entry.keyType);
@@ -126,10 +126,10 @@ async function renewOne(store: CaStore, signer: LeafSigner, entry: Entry, plan: 
     renews = { serial: entry.serial, key: archived };
   } else {
     const spki = new Uint8Array(old.publicKey.rawData);
-    key = { spki, keyType: publicKeyType(spki) };
+    key = { spki, keyType: keyTypeOfSpki(spki) };
   }
-  assertPermitted(entry, signer.ca.permitted);
-  const certificate = createLeafCertificate(
+  assertPermitted(entry, permittedOf(signer.certificate));
+  const certificate = await createLeafCertificate(
     {
       kind: entry.kind as "server" | "client",
       commonName: old.subjectName.getField("CN")[0] ?? entry.dns[0] ?? entry.name,
@@ -138,7 +138,7 @@ async function renewOne(store: CaStore, signer: LeafSigner, entry: Entry, plan: 
       ip: entry.ip,
       keyType: key.keyType,
       publicKey: key.spki,
-      notAfter: plan.notAfter ?? sameLifetime(old, signer.ca.notAfter, now),
+      notAfter: plan.notAfter ?? sameLifetime(old, signer.certificate.notAfter, now),
       serial: randomSerial(),
       now,
     },

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { NutcaError } from "../../errors.js";
 import { readSigningRequest, type SigningRequest } from "../../pki/csr.js";
 import { createLeafCertificate, type LeafKind } from "../../pki/leaf-certificate.js";
-import { assertPermitted, constrainedNames } from "../../pki/name-constraints.js";
+import { assertPermitted, constrainedNames, permittedOf } from "../../pki/name-constraints.js";
 import { checkCommonName, isIpAddress, parseDnsName, parseEntryName, parseIpAddress } from "../../pki/names.js";
 import { randomSerial } from "../../pki/serial.js";
 import { describeNotAfter } from "../../pki/validity.js";
@@ -45,16 +45,16 @@ export async function sign(csrFile: string, options: SignOptions, context: Conte
   const store = new CaStore(context.storeDir);
   const meta = store.readMeta();
   const ca = readCa(store);
-  if (Buffer.from(request.spki).equals(ca.publicKey)) {
+  if (Buffer.from(request.spki).equals(Buffer.from(ca.publicKey.rawData))) {
     throw new NutcaError("BAD_CSR", `${csrFile} carries the CA's own key`, "make the request with the host's own key");
   }
   const notAfter = leafNotAfter(options.notAfter, meta.defaults.leafNotAfter, ca.notAfter, context.now);
-  assertPermitted(constrainedNames({ dns, ip, commonName }), ca.permitted);
+  assertPermitted(constrainedNames({ dns, ip, commonName }), permittedOf(ca));
   assertNameFree(name, store.entriesNamed(name, context.now));
   warnDroppedUsages(request, kind, context.warn);
 
-  const signer = await loadSigner(store, { meta, ca }, () => existingPassphrase(options, context));
-  const certificate = createLeafCertificate(
+  const signer = await loadSigner(store, { ca }, () => existingPassphrase(options, context));
+  const certificate = await createLeafCertificate(
     {
       kind,
       commonName,
