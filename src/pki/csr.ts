@@ -7,10 +7,10 @@
  */
 import { NutcaError } from "../errors.js";
 import { keyTypeOfSpki, type KeyType } from "./keys.js";
+import { isPem, pemBlocks } from "./pem.js";
 import { x509 } from "./x509.js";
 
 const REQUEST_LABELS = new Set(["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"]);
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 
 export interface SigningRequest {
   readonly commonName: string | undefined;
@@ -29,23 +29,22 @@ export interface SigningRequest {
 
 /** Finds the one request in a file: PEM under either label (text around it is ignored) or DER. */
 export function decodeCsr(bytes: Uint8Array, source = "the request"): x509.Pkcs10CertificateRequest {
-  const text = Buffer.from(bytes).toString("latin1");
   let der: Uint8Array = bytes;
-  if (text.includes("-----BEGIN ")) {
-    const blocks = [...text.matchAll(PEM_BLOCK)];
-    const requests = blocks.filter((block) => REQUEST_LABELS.has(block[1]!));
+  if (isPem(bytes)) {
+    const blocks = pemBlocks(Buffer.from(bytes).toString("latin1"));
+    const requests = blocks.filter((block) => REQUEST_LABELS.has(block.label));
     if (requests.length !== 1) {
       const found =
-        blocks.length > 0 ? `it holds ${blocks.map((block) => block[1]).join(", ")}` : "it has no PEM block";
+        blocks.length > 0 ? `it holds ${blocks.map((block) => block.label).join(", ")}` : "it has no PEM block";
       throw new NutcaError(
         "BAD_CSR",
         `${source} is not one certificate request: ${requests.length > 1 ? "it holds several" : found}`,
         "pass the file openssl req or certutil -R wrote",
       );
     }
-    const body = requests[0]![2]!.replace(/\s+/g, "");
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) throw notARequest(source);
-    der = Buffer.from(body, "base64");
+    const decoded = requests[0]!.der;
+    if (!decoded) throw notARequest(source);
+    der = decoded;
   }
   if (der[0] !== 0x30) throw notARequest(source);
   try {

@@ -3,14 +3,15 @@
  * the bags, and returns the certificates and keys with their friendlyNames
  * (the NSS nickname pk12util will give them). pkijs does the PKCS#12 work.
  */
-import { createPrivateKey, webcrypto, type KeyObject } from "node:crypto";
+import { createPrivateKey, type KeyObject } from "node:crypto";
 import * as pkijs from "pkijs";
 import { NutcaError } from "../errors.js";
 import { children, readTlv } from "./der.js";
 import { describeAlgorithmIdentifier } from "./objects.js";
+import { setPkijsEngine } from "./engine.js";
 import { x509 } from "./x509.js";
 
-pkijs.setEngine("node", new pkijs.CryptoEngine({ name: "node", crypto: webcrypto as unknown as Crypto }));
+setPkijsEngine(pkijs);
 
 const BAG = {
   key: "1.2.840.113549.1.12.10.1.1",
