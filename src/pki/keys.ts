@@ -9,6 +9,7 @@ import { SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
 import { NutcaError } from "../errors.js";
 import { engine } from "./engine.js";
 import { pemEncode } from "./pem.js";
+import type { x509 } from "./x509.js";
 
 /** Key types NUT's consumers all accept (NSS cannot load Ed25519). */
 export const KEY_TYPES = ["ec-p256", "ec-p384", "rsa-2048", "rsa-3072", "rsa-4096"] as const;
@@ -154,12 +155,13 @@ function modulusBits(modulus: Buffer): number {
 /**
  * Whether a private key is the key of a certificate: its public half (the
  * JWK's public members: curve and point, or modulus and exponent) equals the
- * certificate's public key.
+ * certificate's public key. The one rule signing (store/signer.ts) and doctor
+ * apply to the CA key.
  */
-export async function isKeyOf(privateKey: CryptoKey, certificatePublicKey: CryptoKey): Promise<boolean> {
+export async function isKeyOf(privateKey: CryptoKey, certificate: x509.X509Certificate): Promise<boolean> {
   const [mine, theirs] = await Promise.all([
     engine.subtle.exportKey("jwk", privateKey),
-    engine.subtle.exportKey("jwk", certificatePublicKey),
+    certificate.publicKey.export().then((key) => engine.subtle.exportKey("jwk", key)),
   ]);
   const publicMembers = ["kty", "crv", "x", "y", "n", "e"] as const;
   return publicMembers.every((member) => mine[member] === theirs[member]);

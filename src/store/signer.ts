@@ -26,7 +26,7 @@ export async function loadSigner(
   passphrase: () => Promise<string>,
 ): Promise<Issuer> {
   const privateKey = await importPrivateKey(await readCaKey(store, passphrase));
-  if (!(await isKeyOf(privateKey, await read.ca.publicKey.export()))) throw caKeyMismatch(store);
+  if (!(await isKeyOf(privateKey, read.ca))) throw caKeyMismatch(store);
   return { certificate: read.ca, privateKey };
 }
 

@@ -101,3 +101,16 @@ test("an intermediate store whose ca.key.pem is another intermediate's signs not
   assert.match(result.stderr, /is not the key of ca\.crt\.pem: nothing was signed/);
   assert.deepEqual(snapshotDir(first), before);
 });
+
+test("doctor names a root key that is not the key of root.crt.pem in an intermediate store", async () => {
+  const first = join(work, "root-first");
+  const second = join(work, "root-second");
+  await runNutcaOk(["init", "--intermediate"], { store: first, env });
+  await runNutcaOk(["init", "--intermediate"], { store: second, env });
+  const healthy = await runNutca(["doctor"], { store: first, env });
+  assert.doesNotMatch(healthy.stdout + healthy.stderr, /root key is not/);
+  copyFileSync(join(second, "private/root.key.pem"), join(first, "private/root.key.pem"));
+  const result = await runNutca(["doctor"], { store: first, env });
+  assert.notEqual(result.code, 0);
+  assert.match(result.stdout + result.stderr, /the root key is not the key of root\.crt\.pem/);
+});
