@@ -7,6 +7,7 @@
  */
 import { NutcaError } from "../errors.js";
 import { keyTypeOfSpki, type KeyType } from "./keys.js";
+import { checkNameCount } from "./names.js";
 import { isPem, pemBlocks } from "./pem.js";
 import { x509 } from "./x509.js";
 
@@ -69,7 +70,17 @@ function notARequest(source: string, cause?: unknown): NutcaError {
  * any request to be a CA.
  */
 export async function readSigningRequest(bytes: Uint8Array, source = "the request"): Promise<SigningRequest> {
-  const csr = decodeCsr(bytes, source);
+  return checkSigningRequest(decodeCsr(bytes, source), source);
+}
+
+/**
+ * The one rule for what `nutca sign` refuses in a request (inspect reports the
+ * same refusal as a finding, lint-other.ts): throws the NutcaError sign prints.
+ */
+export async function checkSigningRequest(
+  csr: x509.Pkcs10CertificateRequest,
+  source = "the request",
+): Promise<SigningRequest> {
   // @peculiar/x509 parses these parts only when asked: a damaged request fails here, not at decodeCsr.
   const extensions = await readPart(source, "extensions", () => csr.extensions);
   const spki = await readPart(source, "public key", () => new Uint8Array(csr.publicKey.rawData));
@@ -92,6 +103,10 @@ export async function readSigningRequest(bytes: Uint8Array, source = "the reques
     }
     return names;
   });
+  checkNameCount(
+    requested.dns.length + requested.ip.length + requested.other.length,
+    "make the request with fewer names, or choose them with --dns and --ip",
+  );
   const commonName = await readPart(source, "subject", () => csr.subjectName.getField("CN")[0]);
   const extendedKeyUsages = await readPart(source, "extended key usages", () => {
     const eku = extensions.find((extension) => extension instanceof x509.ExtendedKeyUsageExtension);

@@ -135,13 +135,13 @@ export function keyTypeOfSpki(spki: Uint8Array): KeyType {
     const curve = curveOf(parameters);
     if (curve === "P-256") return "ec-p256";
     if (curve === "P-384") return "ec-p384";
-    throw unsupported("ec, another curve");
+    throw unsupported("EC, on a curve other than P-256 and P-384");
   }
   if (algorithm === ID_RSA_ENCRYPTION) {
     const modulus = Buffer.from(AsnConvert.parse(info.subjectPublicKey, RSAPublicKey).modulus);
     const type = `rsa-${modulusBits(modulus)}`;
     if ((KEY_TYPES as readonly string[]).includes(type)) return type as KeyType;
-    throw unsupported(`rsa ${modulusBits(modulus)}`);
+    throw unsupported(`RSA ${modulusBits(modulus)} bits`);
   }
   throw unsupported(algorithm);
 }

@@ -3,7 +3,7 @@ import { generateLeafKey, parseKeyType, type KeyType } from "../../pki/keys.js";
 import { createLeafCertificate, type LeafKind } from "../../pki/leaf-certificate.js";
 import { assertPermitted, constrainedNames, permittedOf, type Permitted } from "../../pki/name-constraints.js";
 import type { Issuer } from "../../pki/profiles.js";
-import { checkCommonName, parseDnsName, parseEntryName, parseIpAddress } from "../../pki/names.js";
+import { checkCommonName, checkNameCount, parseDnsName, parseEntryName, parseIpAddress } from "../../pki/names.js";
 import { randomSerial } from "../../pki/serial.js";
 import { assertNotAfterWithin, describeNotAfter, parseNotAfter } from "../../pki/validity.js";
 import type { x509 } from "../../pki/x509.js";
@@ -61,6 +61,7 @@ export function prepareLeaf(
   }
   let dns = unique((options.dns ?? []).map(parseDnsName));
   const ip = unique((options.ip ?? []).map(parseIpAddress));
+  checkNameCount(dns.length + ip.length);
   if (kind === "server" && dns.length === 0 && ip.length === 0) dns = [defaultServerDnsName(name)];
   const commonName = checkCommonName(dns[0] ?? name);
   const { meta, ca, permitted, now } = setting;

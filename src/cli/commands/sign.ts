@@ -3,7 +3,14 @@ import { NutcaError } from "../../errors.js";
 import { readSigningRequest, type SigningRequest } from "../../pki/csr.js";
 import { createLeafCertificate, type LeafKind } from "../../pki/leaf-certificate.js";
 import { assertPermitted, constrainedNames, permittedOf } from "../../pki/name-constraints.js";
-import { checkCommonName, isIpAddress, parseDnsName, parseEntryName, parseIpAddress } from "../../pki/names.js";
+import {
+  checkCommonName,
+  checkNameCount,
+  isIpAddress,
+  parseDnsName,
+  parseEntryName,
+  parseIpAddress,
+} from "../../pki/names.js";
 import { randomSerial } from "../../pki/serial.js";
 import { describeNotAfter } from "../../pki/validity.js";
 import { issueRecord } from "../../store/record.js";
@@ -32,6 +39,7 @@ export async function sign(csrFile: string, options: SignOptions, context: Conte
   const { dns, ip } = overridden
     ? { dns: unique((options.dns ?? []).map(parseDnsName)), ip: unique((options.ip ?? []).map(parseIpAddress)) }
     : requestedNames(request, context.warn);
+  checkNameCount(dns.length + ip.length);
   const name = parseEntryName(options.name ?? defaultName(request, dns));
   if (name === "ca") throw new NutcaError("BAD_NAME", `"ca" is the CA's own name`, "choose another --name");
   if (kind === "server" && dns.length + ip.length === 0) {
