@@ -44,6 +44,12 @@ export function readTlv(bytes: Uint8Array, offset = 0): Tlv {
   return { tag, content: bytes.subarray(offset + header, end), encoded: bytes.subarray(offset, end) };
 }
 
+/** A non-negative INTEGER's value (Infinity past what a number holds exactly). */
+export function integerValue(content: Uint8Array): number {
+  const value = BigInt("0x" + (Buffer.from(content).toString("hex") || "0"));
+  return value > BigInt(Number.MAX_SAFE_INTEGER) ? Infinity : Number(value);
+}
+
 export function children(content: Uint8Array): Tlv[] {
   const items: Tlv[] = [];
   for (let offset = 0; offset < content.length;) {

@@ -115,7 +115,8 @@ async function lintCsrFields(csr: x509.Pkcs10CertificateRequest, key: KeyObject)
   const sans = sanEntries(csr.extensions);
   if (sans) findings.push(...ipAsDnsFindings(sans.dns, sans.ip, "the request"));
   findings.push(...weakSignatureFindings(new Uint8Array(csr.rawData), "the request"));
-  if (valid) findings.push(...(await signRefusals(csr)));
+  // An error already found (a bad signature, an Ed25519 key) is what sign refuses too: said once.
+  if (!findings.some((finding) => finding.severity === "error")) findings.push(...(await signRefusals(csr)));
   return findings;
 }
 
