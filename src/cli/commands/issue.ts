@@ -42,8 +42,9 @@ export interface IssueSetting {
 }
 
 export function issueSetting(store: CaStore, now: Date): IssueSetting {
+  const meta = store.readMeta();
   const ca = readCa(store);
-  return { meta: store.readMeta(), ca, permitted: permittedOf(ca), now };
+  return { meta, ca, permitted: permittedOf(ca), now };
 }
 
 /** Validates one leaf's names, key type and expiry against the CA (the pure half of an issuance). */
