@@ -47,9 +47,7 @@ export async function readPkcs12(der: Uint8Array, password: string): Promise<Pkc
   try {
     pfx = pkijs.PFX.fromBER(new Uint8Array(der).buffer);
   } catch (error) {
-    throw new NutcaError("BAD_FILE", "the PKCS#12 file cannot be parsed", "check that it is a .p12/.pfx file", {
-      cause: error,
-    });
+    throw notParsed(error);
   }
   const protection: string[] = [];
   const mac = pfx.macData;
@@ -112,9 +110,19 @@ export async function readPkcs12(der: Uint8Array, password: string): Promise<Pkc
 
 /** PFX ::= SEQUENCE { version, authSafe, macData SEQUENCE { mac, macSalt, iterations INTEGER DEFAULT 1 } } */
 function macIterations(der: Uint8Array): number {
-  const macData = children(readTlv(der).content)[2];
-  const iterations = macData ? children(macData.content)[2] : undefined;
-  return iterations?.tag === TAG_INTEGER ? integerValue(iterations.content) : 1;
+  try {
+    const macData = children(readTlv(der).content)[2];
+    const iterations = macData ? children(macData.content)[2] : undefined;
+    return iterations?.tag === TAG_INTEGER ? integerValue(iterations.content) : 1;
+  } catch (error) {
+    throw notParsed(error);
+  }
+}
+
+function notParsed(error: unknown): NutcaError {
+  return new NutcaError("BAD_FILE", "the PKCS#12 file cannot be parsed", "check that it is a .p12/.pfx file", {
+    cause: error,
+  });
 }
 
 function checkedIterations(count: number): number {

@@ -64,7 +64,7 @@ async function caExtensions(request: CaRequest): Promise<x509.Extension[]> {
 export async function leafExtensions(
   kind: LeafKind,
   leaf: {
-    readonly publicKey: Uint8Array<ArrayBuffer>;
+    readonly publicKey: x509.PublicKey;
     readonly keyType: KeyType;
     readonly dns: readonly string[];
     readonly ip: readonly string[];
