@@ -12,10 +12,4 @@ export default tseslint.config(
       "no-console": "error",
     },
   },
-  {
-    // bin/ is CommonJS (bin/package.json): it loads the CommonJS bundle without starting the ESM loader.
-    files: ["bin/**/*.js"],
-    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", __dirname: "readonly" } },
-    rules: { "@typescript-eslint/no-require-imports": "off" },
-  },
 );

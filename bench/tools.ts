@@ -15,18 +15,33 @@ export const EASYRSA = "/usr/share/easy-rsa/easyrsa";
 export const PASSPHRASE = "bench passphrase, not a secret";
 
 /**
- * Copies the built CLI (bin, dist/src, dist/bundle, package.json; node_modules linked) under
+ * Copies the built program (bin, dist/src, dist/bench, package.json; node_modules linked) under
  * ROOT and returns the copy's directory, so a rebuild in the working tree
  * during a long run cannot change, or break, what is measured.
  */
 export function snapshotBuild(root: string): string {
   const app = join(root, "app");
-  cpSync(join(REPO, "bin"), join(app, "bin"), { recursive: true });
-  cpSync(join(REPO, "dist", "src"), join(app, "dist", "src"), { recursive: true });
-  cpSync(join(REPO, "dist", "bundle"), join(app, "dist", "bundle"), { recursive: true });
-  cpSync(join(REPO, "package.json"), join(app, "package.json"));
+  for (const part of ["bin", "dist/src", "dist/bench", "package.json"]) {
+    cpSync(join(REPO, part), join(app, part), { recursive: true });
+  }
   symlinkSync(join(REPO, "node_modules"), join(app, "node_modules"));
   return app;
+}
+
+/**
+ * What `npm install -g` of the packed tarball puts on disk, in KiB (du -sk of the install prefix).
+ * npm takes the dependencies from its cache, or from the registry when the cache lacks one.
+ */
+export function installedKb(root: string): number {
+  const dir = join(root, "install");
+  mkdirSync(dir);
+  const tarball = mustRun("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", dir, REPO], dir, {
+    ...process.env,
+  }).trim();
+  const prefix = join(dir, "prefix");
+  const install = ["install", "-g", "--prefix", prefix, "--prefer-offline", "--no-audit", "--no-fund"];
+  mustRun("npm", [...install, join(dir, tarball)], dir, { ...process.env });
+  return Number(mustRun("du", ["-sk", prefix], dir, process.env).split("\t")[0]);
 }
 
 export type KeyKind = "p256" | "rsa3072";
@@ -54,6 +69,7 @@ export function cleanEnv(root: string): NodeJS.ProcessEnv {
 
 export class Nutca {
   readonly bin: string;
+  private readonly storeWritesScript: string;
 
   constructor(
     readonly root: string,
@@ -61,6 +77,7 @@ export class Nutca {
     app: string,
   ) {
     this.bin = join(app, "bin", "nutca.js");
+    this.storeWritesScript = join(app, "dist", "bench", "store-writes.js");
   }
 
   spec(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): RunSpec {
@@ -85,6 +102,11 @@ export class Nutca {
   issue(store: string, name: string, key: KeyKind): RunSpec {
     const args = ["--store", store, "issue", "client", name, "--key", key === "p256" ? "ec-p256" : "rsa-3072"];
     return this.spec(args, { NUTCA_PASSPHRASE: PASSPHRASE });
+  }
+
+  /** COUNT issuances' files and ledger records committed to STORE without the crypto (bench/store-writes.ts). */
+  storeWrites(store: string, count: number): RunSpec {
+    return { ...this.spec([]), args: [this.storeWritesScript, store, String(count)] };
   }
 }
 

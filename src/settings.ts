@@ -1,14 +1,16 @@
 /**
  * User preferences (`nutca config`): defaults for the wizard and where the
- * store is. Kept with `conf` in one schema-validated JSON file, mode 0600.
- * Keys, passphrases and the ledger never go here. `conf` (and its JSON-schema
- * validator) is loaded only by the commands that need it: the store lookup at
- * start-up reads the one value it needs with a plain JSON parse.
+ * store is, in one file that `conf` keeps: its directory (NUTCA_CONFIG_DIR as
+ * `cwd`, else the per-user one it derives from `projectName`), its schema
+ * validation, its atomic writes in mode 0600 (`configFileMode`). Keys,
+ * passphrases and the ledger never go here. What conf cannot do is kept here,
+ * each with its reason: the start-up read of storeDir, a private directory,
+ * and one clear line for a file it refuses.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import { homedir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, posix, resolve } from "node:path";
 import type Conf from "conf";
+import envPaths from "env-paths";
 import { NutcaError } from "./errors.js";
 
 export const SETTING_KEYS = [
@@ -36,21 +38,30 @@ export const SETTING_INFO: Readonly<Record<SettingKey, { readonly description: s
   outDir: { description: "the wizard's output directory (the last one used)", default: "./nutca-export" },
 };
 
-export const SETTINGS_FILE_NAME = "config.json";
+const PROJECT_NAME = "nutca";
+const CONFIG_NAME = "config";
+/** conf appends "-nodejs" to projectName by default; nutca's directory is plain "nutca". */
+const PROJECT_SUFFIX = "";
 
-/** NUTCA_CONFIG_DIR, else the platform's per-user config directory. */
+/** What conf is given as `cwd`: NUTCA_CONFIG_DIR, else nothing, and conf derives its directory. */
+function configCwd(env: NodeJS.ProcessEnv): string | undefined {
+  return env.NUTCA_CONFIG_DIR ? resolve(env.NUTCA_CONFIG_DIR) : undefined;
+}
+
+/** The directory conf uses: the same env-paths call conf makes when it has no `cwd`. */
 export function settingsDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.NUTCA_CONFIG_DIR) return resolve(env.NUTCA_CONFIG_DIR);
-  if (process.platform === "win32") return join(env.APPDATA ?? join(homedir(), "AppData", "Roaming"), "nutca");
-  if (process.platform === "darwin") return join(homedir(), "Library", "Preferences", "nutca");
-  return join(env.XDG_CONFIG_HOME || join(homedir(), ".config"), "nutca");
+  return configCwd(env) ?? envPaths(PROJECT_NAME, { suffix: PROJECT_SUFFIX }).config;
 }
 
 export function settingsFile(env: NodeJS.ProcessEnv = process.env): string {
-  return join(settingsDir(env), SETTINGS_FILE_NAME);
+  return join(settingsDir(env), `${CONFIG_NAME}.json`);
 }
 
-/** The saved store directory, read without loading conf: this runs before every command that has no --store. */
+/**
+ * The saved store directory, read without conf: this runs before every
+ * command that has no --store, and conf with its JSON-schema compiler takes
+ * about 100 ms to load. The one value is checked as the schema would.
+ */
 export function savedStoreDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const path = settingsFile(env);
   let text: string;
@@ -146,16 +157,18 @@ export interface SettingsStore {
 export async function openSettings(env: NodeJS.ProcessEnv = process.env): Promise<SettingsStore> {
   const [{ default: ConfClass }, { KEY_TYPES }] = await Promise.all([import("conf"), import("./pki/keys.js")]);
   const dir = settingsDir(env);
-  const path = join(dir, SETTINGS_FILE_NAME);
-  // Created private; an existing directory (NUTCA_CONFIG_DIR) is the user's and is left as it is.
+  const path = settingsFile(env);
+  // conf has a mode for the file, not for its directory: created private here; an existing
+  // directory (NUTCA_CONFIG_DIR) is the user's and is left as it is.
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
   const text = { type: "string", minLength: 1 } as const;
   let conf: Conf<Settings>;
   try {
     conf = new ConfClass<Settings>({
-      projectName: "nutca",
-      cwd: dir,
-      configName: SETTINGS_FILE_NAME.replace(/\.json$/, ""),
+      projectName: PROJECT_NAME,
+      projectSuffix: PROJECT_SUFFIX,
+      cwd: configCwd(env),
+      configName: CONFIG_NAME,
       configFileMode: 0o600,
       accessPropertiesByDotNotation: false,
       schema: {
@@ -169,11 +182,9 @@ export async function openSettings(env: NodeJS.ProcessEnv = process.env): Promis
       },
     });
   } catch (error) {
+    // conf throws its validator's or JSON.parse's exception: the user gets one line and what to do.
     throw invalidFile(path, (error as Error).message.replace(/\.$/, ""), error);
   }
-  const secure = () => {
-    if (existsSync(conf.path)) chmodSync(conf.path, 0o600);
-  };
   return {
     path: conf.path,
     all: () => {
@@ -185,12 +196,10 @@ export async function openSettings(env: NodeJS.ProcessEnv = process.env): Promis
       const defined = Object.entries(values).filter(([, value]) => value !== undefined);
       if (defined.length === 0) return;
       conf.set(Object.fromEntries(defined) as Settings);
-      secure();
     },
     reset: (key) => {
       if (key === undefined) conf.clear();
       else conf.delete(key);
-      secure();
     },
   };
 }

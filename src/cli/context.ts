@@ -1,3 +1,4 @@
+import { escapeControls } from "../errors.js";
 import { locateStore } from "../settings.js";
 
 /** What every command gets besides its own options. */
@@ -17,8 +18,6 @@ export interface GlobalOptions {
   json?: boolean;
 }
 
-export { DEFAULT_STORE_DIR } from "../settings.js";
-
 export function createContext(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Context {
   let storeDir: string | undefined;
   return {
@@ -30,7 +29,7 @@ export function createContext(options: GlobalOptions, env: NodeJS.ProcessEnv = p
     interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
     env,
     now: new Date(),
-    warn: (line) => process.stderr.write(`nutca: warning: ${line}\n`),
+    warn: (line) => process.stderr.write(`nutca: warning: ${escapeControls(line)}\n`),
   };
 }
 

@@ -6,20 +6,29 @@
  */
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { isNutcaError, NutcaError } from "../errors.js";
-import { EXPORT_TARGETS } from "./export-targets.js";
+import { EXIT, isNutcaError, NutcaError, type ExitStatus } from "../errors.js";
 import { addLifecycleCommands } from "./commands/register-lifecycle.js";
 import { addCheckCommands } from "./commands/register-checks.js";
 import { createContext, type GlobalOptions } from "./context.js";
-import { collect, keyOption, notAfterOption, passphraseFileOption, type Run } from "./options.js";
-import { renderError, renderJson } from "./output.js";
+import {
+  collect,
+  examplesHelp,
+  exitCodesHelp,
+  initFlags,
+  issueFlags,
+  passphraseFileOption,
+  type Run,
+} from "./options.js";
+import { renderError, renderJson, terminalText } from "./output.js";
+import { EXPORT_TARGETS } from "./targets/index.js";
+import { exportCommonFlags } from "./targets/target.js";
 import { addWizardCommands, NON_INTERACTIVE_HINT, noCommandGiven } from "./wizard/register.js";
 
 const VERSION = (
   JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string }
 ).version;
 
-export function buildProgram(execute: (command: Command, run: Run) => Promise<void>): Command {
+function buildProgram(execute: (command: Command, run: Run) => Promise<void>): Command {
   const program = new Command("nutca")
     .description("A private certificate authority for NUT (Network UPS Tools) TLS")
     .version(VERSION, "-V, --version")
@@ -31,24 +40,12 @@ export function buildProgram(execute: (command: Command, run: Run) => Promise<vo
 
   const passphraseFile = passphraseFileOption();
 
-  program
-    .command("init")
-    .description("create the store and its CA")
-    .option("--name <cn>", 'the CA common name (default "NUT private CA")')
-    .option("--org <organisation>", "the organisation (O) of the CA and its certificates")
-    .addOption(keyOption())
-    .addOption(notAfterOption())
-    .option("--leaf-not-after <when>", "default expiry of issued certificates (default: never, capped at the CA's)")
-    .option("--permit-dns <suffix>", "only allow names under this DNS suffix (repeatable)", collect)
-    .option("--permit-ip <cidr>", "only allow addresses in this network (repeatable)", collect)
-    .option("--no-passphrase", "store the CA key unencrypted (not recommended)")
-    .option("--intermediate", "an offline root plus an intermediate CA that signs the certificates")
-    .option("--intermediate-name <cn>", 'the intermediate CA common name (default "<name> Issuing CA")')
-    .addOption(passphraseFile)
-    .action(async (options, command: Command) => {
-      const { init } = await import("./commands/init.js");
-      await execute(command, (context) => init(options, context));
-    });
+  const initCommand = program.command("init").description("create the store and its CA");
+  for (const option of initFlags()) initCommand.addOption(option);
+  initCommand.addOption(passphraseFile).action(async (options, command: Command) => {
+    const { init } = await import("./commands/init.js");
+    await execute(command, (context) => init(options, context));
+  });
 
   // `issue --from FILE` is the batch. Commander gives `issue` any --passphrase-file on the line, so
   // server/client read it with optsWithGlobals().
@@ -77,32 +74,28 @@ export function buildProgram(execute: (command: Command, run: Run) => Promise<vo
       await execute(command, (context) => issueBatch({ ...options, from: options.from! }, context));
     });
   for (const kind of ["server", "client"] as const) {
-    issue
+    const leaf = issue
       .command(kind)
       .description(
         kind === "server" ? "a certificate for a upsd host" : "a certificate for a upsmon host, stunnel client or shim",
       )
-      .argument("<name>", "the certificate's name in the store (usually the host name)")
-      .option("--dns <host>", "a DNS name clients use (repeatable, or comma-separated)", collect)
-      .option("--ip <address>", "an IP address clients use (repeatable, or comma-separated)", collect)
-      .addOption(keyOption())
-      .addOption(notAfterOption())
-      .addOption(passphraseFile)
-      .action(async (name: string, options, command: Command) => {
-        // Options of `issue` itself (the batch's) that commander also accepts after server/client.
-        const stray = Object.keys(issue.opts()).find((key) => key !== "passphraseFile");
-        if (stray !== undefined) {
-          const flag = `--${stray.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
-          throw new NutcaError(
-            "USAGE",
-            `issue ${kind} does not take ${flag}`,
-            "it belongs to the batch form: nutca issue --from <manifest> ...",
-          );
-        }
-        const { issue: issueCommand } = await import("./commands/issue.js");
-        const { passphraseFile } = command.optsWithGlobals<{ passphraseFile?: string }>();
-        await execute(command, (context) => issueCommand(kind, name, { ...options, passphraseFile }, context));
-      });
+      .argument("<name>", "the certificate's name in the store (usually the host name)");
+    for (const option of issueFlags()) leaf.addOption(option);
+    leaf.addOption(passphraseFile).action(async (name: string, options, command: Command) => {
+      // Options of `issue` itself (the batch's) that commander also accepts after server/client.
+      const stray = Object.keys(issue.opts()).find((key) => key !== "passphraseFile");
+      if (stray !== undefined) {
+        const flag = `--${stray.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+        throw new NutcaError(
+          "USAGE",
+          `issue ${kind} does not take ${flag}`,
+          "it belongs to the batch form: nutca issue --from <manifest> ...",
+        );
+      }
+      const { issue: issueCommand } = await import("./commands/issue.js");
+      const { passphraseFile } = command.optsWithGlobals<{ passphraseFile?: string }>();
+      await execute(command, (context) => issueCommand(kind, name, { ...options, passphraseFile }, context));
+    });
   }
 
   program
@@ -134,16 +127,8 @@ export function buildProgram(execute: (command: Command, run: Run) => Promise<vo
   for (const target of EXPORT_TARGETS) {
     const command = exportCommand.command(target.name).description(target.description);
     for (const [name, description] of target.arguments ?? []) command.argument(name, description);
-    target.addOptions?.(command);
-    command
-      .option("--out <dir>", "the output directory (created 0700)")
-      .option("--force", "replace existing files that differ");
-    if (target.defaultInstallDir) {
-      command.option(
-        "--install-dir <dir>",
-        `where the files will live on the host (default ${target.defaultInstallDir})`,
-      );
-    }
+    for (const option of [...target.flags(), ...exportCommonFlags(target)]) command.addOption(option);
+    command.addHelpText("after", examplesHelp(target.examples) + exitCodesHelp(target.exitCodes));
     command.action(async (...params: unknown[]) => {
       const self = params[params.length - 1] as Command;
       const args = params.slice(0, target.arguments?.length ?? 0) as string[];
@@ -152,7 +137,28 @@ export function buildProgram(execute: (command: Command, run: Run) => Promise<vo
     });
   }
 
+  addExitCodesHelp(program);
   return program;
+}
+
+/** Exit statuses beyond 0, 1 and 2 that a command can end with. */
+const MORE_EXIT_CODES: Readonly<Record<string, readonly ExitStatus[]>> = {
+  list: [EXIT.due],
+  doctor: [EXIT.problemFound],
+  probe: [EXIT.problemFound],
+  wizard: [EXIT.cancelled],
+};
+
+/** The whole table under `nutca --help`; under each command's --help, the statuses it can end with. */
+function addExitCodesHelp(program: Command): void {
+  program.addHelpText("after", exitCodesHelp(Object.values(EXIT)));
+  const visit = (command: Command) => {
+    command.commands.forEach(visit);
+    if (command.parent?.name() === "export") return; // a target's file gives its own
+    const more = MORE_EXIT_CODES[command.name()] ?? [];
+    command.addHelpText("after", exitCodesHelp([EXIT.ok, EXIT.failure, EXIT.badInput, ...more]));
+  };
+  program.commands.forEach(visit);
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -161,7 +167,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram(async (command, run) => {
     const context = createContext(command.optsWithGlobals<GlobalOptions>());
     const result = await run(context);
-    process.stdout.write((context.json ? renderJson(result.data) : result.human) + "\n");
+    process.stdout.write((context.json ? renderJson(result.data) : terminalText(result.human)) + "\n");
     if (result.exitCode !== undefined) exitCode = result.exitCode;
   });
   try {
@@ -182,20 +188,24 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 function report(error: unknown, json: boolean): number {
-  // Ctrl-C at a prompt (inquirer's ExitPromptError) or in the wizard: one line, the shell's status for SIGINT.
-  if (error instanceof Error && (error.name === "ExitPromptError" || error.name === "WizardCancelled")) {
-    process.stderr.write(`nutca: ${error.name === "WizardCancelled" ? error.message : "cancelled"}\n`);
-    return 130;
-  }
   if (error instanceof CommanderError) {
-    if (error.exitCode === 0) return 0;
-    const message = error.message.replace(/^error: /, "");
-    error = new NutcaError("USAGE", message, "see nutca --help");
+    if (error.exitCode === 0) return EXIT.ok;
+    error = new NutcaError("USAGE", commanderMessage(error), "see nutca --help");
   }
   const known = isNutcaError(error) ? error : fromSystemError(error);
   process.stderr.write(renderError(known, json) + "\n");
   if (process.env.NUTCA_DEBUG === "1" && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   return known.exitCode;
+}
+
+/** Commander's message as one line: its suggestion ("(Did you mean probe?)") comes on a line of its own. */
+function commanderMessage(error: CommanderError): string {
+  return error.message
+    .replace(/^error: /, "")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(" ");
 }
 
 function fromSystemError(error: unknown): NutcaError {

@@ -11,6 +11,11 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
   return [line(headers), ...rows.map(line)].join("\n");
 }
 
+/** Text for a person's terminal: every line kept, nothing in it that could steer the terminal (see escapeControls). */
+export function terminalText(text: string): string {
+  return text.split("\n").map(escapeControls).join("\n");
+}
+
 export function renderJson(data: unknown): string {
   return JSON.stringify(data, null, 2);
 }

@@ -5,6 +5,7 @@
  */
 import { readFileSync, statSync, type Stats } from "node:fs";
 import { dirname } from "node:path";
+import { passwdUsers } from "../store/permission.js";
 
 export interface UserInfo {
   readonly name: string;
@@ -13,26 +14,20 @@ export interface UserInfo {
 }
 
 export function lookupUser(name: string, files = { passwd: "/etc/passwd", group: "/etc/group" }): UserInfo | undefined {
-  let passwd: string;
+  const entry = passwdUsers(files.passwd)?.find((user) => user.name === name);
+  if (!entry) return undefined;
   let group: string;
   try {
-    passwd = readFileSync(files.passwd, "utf8");
     group = readFileSync(files.group, "utf8");
   } catch {
     return undefined;
   }
-  const entry = passwd
-    .split("\n")
-    .map((line) => line.split(":"))
-    .find((fields) => fields[0] === name);
-  if (!entry) return undefined;
-  const uid = Number(entry[2]);
-  const gids = new Set<number>([Number(entry[3])]);
+  const gids = new Set<number>([entry.gid]);
   for (const line of group.split("\n")) {
     const fields = line.split(":");
     if (fields.length >= 4 && fields[3]!.split(",").includes(name)) gids.add(Number(fields[2]));
   }
-  return { name, uid, gids: [...gids] };
+  return { name, uid: entry.uid, gids: [...gids] };
 }
 
 /** The permission bits (r=4, w=2, x=1) that apply to `user` for a file with these stats. */

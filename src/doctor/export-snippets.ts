@@ -1,8 +1,8 @@
 /**
  * A snippet agrees with the files beside it: every path it names is in the
  * bundle and is the right kind of thing (a CERTFILE with an unencrypted key, a
- * CApath with hashed names, CERTIDENT pointing into an NSS database), and the
- * lines nut-tls.md says to always emit are there.
+ * CApath with hashed names, CERTIDENT pointing into an NSS database). Which
+ * security lines are missing is export-holes.ts's.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -108,24 +108,6 @@ export function checkSnippet(snippet: Snippet, context: SnippetContext, check: C
         snippet.path,
       );
     }
-    if (directive(snippet, "FORCESSL")?.args[0] !== "1") {
-      check.add(
-        "warning",
-        "no-forcessl",
-        `${rel}: no FORCESSL 1: a fail-open upsd downgrades upsmon to plaintext unnoticed`,
-        "add FORCESSL 1",
-        snippet.path,
-      );
-    }
-  }
-  if (snippet.kind === "upsd" && !/^(true|yes|1|on)$/i.test(directive(snippet, "DISABLE_WEAK_SSL")?.args[0] ?? "")) {
-    check.add(
-      "warning",
-      "weak-tls-allowed",
-      `${rel}: no DISABLE_WEAK_SSL true: upsd accepts TLS 1.0/1.1`,
-      "add DISABLE_WEAK_SSL true",
-      snippet.path,
-    );
   }
 }
 

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, relative } from "node:path";
 import { isNutcaError } from "../errors.js";
+import { SECURITY_DOC_PATH } from "../exports/security-render.js";
 import { issuedBy } from "../pki/chain.js";
 import { certificateKeyFacts, keyFacts } from "../pki/describe.js";
 import { decodeObjects } from "../pki/objects.js";
@@ -22,6 +23,7 @@ import {
   lintOnce,
   type BundleFileInfo,
 } from "./export-files.js";
+import { checkHoles } from "./export-holes.js";
 import { checkSnippet } from "./export-snippets.js";
 import { checkNssDb, NSS_FILES, type NssIdentity } from "./nss.js";
 import { readSnippet, type Snippet } from "./snippet.js";
@@ -52,6 +54,7 @@ export async function doctorExport(dir: string, options: ExportDoctorOptions): P
   const infos = new Map<string, BundleFileInfo>();
   const snippets: Snippet[] = [];
   const p12s: string[] = [];
+  let hasNutauth = false;
   for (const node of nodes) {
     if (!node.stat.isFile() || node.stat.size > MAX_BYTES) continue;
     const name = basename(node.path);
@@ -60,6 +63,11 @@ export async function doctorExport(dir: string, options: ExportDoctorOptions): P
       (NSS_FILES as readonly string[]).concat("cert8.db", "key3.db", "secmod.db").includes(name)
     )
       continue;
+    // nutauth.conf is the clients' own file (key = value), not a upsmon snippet.
+    if (name === "nutauth.conf") {
+      hasNutauth = true;
+      continue;
+    }
     const snippet = readSnippet(node.path);
     if (snippet) snippets.push(snippet);
     else if (/\.(p12|pfx)$/i.test(name)) p12s.push(node.path);
@@ -85,6 +93,8 @@ export async function doctorExport(dir: string, options: ExportDoctorOptions): P
   const snippetCheck = new CheckBuilder("export.snippets", "config snippets agree with the files");
   const identities = new Map<string, NssIdentity[]>();
   for (const snippet of snippets) checkSnippet(snippet, { root: dir, files: infos, nssDbs, identities }, snippetCheck);
+  const holes = new CheckBuilder("export.security", `no hole left open that a line could close (${SECURITY_DOC_PATH})`);
+  checkHoles(snippets, { root: dir, nssDbs, hasNutauth }, holes);
   const nss = new CheckBuilder(
     "export.nss",
     "NSS databases: CA trusted CT,,, nickname and key present, readable by " + options.userName,
@@ -106,7 +116,7 @@ export async function doctorExport(dir: string, options: ExportDoctorOptions): P
   const p12 = new CheckBuilder("export.p12", "PKCS#12 files hold a matching key and certificate");
   for (const path of p12s) await checkP12(path, relative(dir, path), options.anchors, p12);
 
-  const checks = [chains, keys, hashed, lint, snippetCheck, nss, p12].map((check) => check.done());
+  const checks = [chains, keys, hashed, lint, snippetCheck, holes, nss, p12].map((check) => check.done());
   if (files.length + snippets.length + nssDbs.size + p12s.length === 0) {
     const empty = new CheckBuilder("export.contents", "the directory holds an export");
     empty.add(

@@ -24,6 +24,9 @@ export interface Snippet {
 
 const NUT_DIRECTIVES = /^(CERTFILE|CERTPATH|CERTIDENT|CERTHOST|CERTVERIFY|FORCESSL|DISABLE_WEAK_SSL|CERTREQUEST)\s/;
 const STUNNEL_KEYS = new Set([
+  "client",
+  "sslVersionMin",
+  "verifyPeer",
   "cert",
   "key",
   "CAfile",

@@ -5,7 +5,7 @@
  */
 import { createHash, createPrivateKey } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { storePaths } from "../store/layout.js";
 import { issuedBy } from "../pki/chain.js";
 import { certificateKeyFacts, keyFacts } from "../pki/describe.js";
 import { x509 } from "../pki/x509.js";
@@ -34,7 +34,7 @@ export function certificates(
   const check = new CheckBuilder("store.certificates", "every ledger entry has its files, signed by the CA");
   const referenced = new Set<string>();
   for (const entry of entries) {
-    const paths = entry.kind === "ca" ? [entry.files.cert] : [entry.files.cert, `by-serial/${entry.serial}.crt.pem`];
+    const paths = entry.kind === "ca" ? [entry.files.cert] : [entry.files.cert, storePaths.serialCert(entry.serial)];
     for (const rel of new Set(paths)) {
       referenced.add(rel);
       const path = placed(store, entry, rel);
@@ -64,8 +64,8 @@ export function certificates(
       if (entry.kind !== "ca") keyMatches(store, entry, check);
     }
   }
-  for (const dir of ["issued", "by-serial", "private"]) {
-    const full = join(store.root, dir);
+  for (const dir of [storePaths.issuedDir, storePaths.bySerialDir, storePaths.privateDir]) {
+    const full = store.layout.resolve(dir);
     if (!existsSync(full)) continue;
     for (const name of readdirSync(full)) {
       const rel = `${dir}/${name}`;
@@ -74,8 +74,8 @@ export function certificates(
         "warning",
         "stray-file",
         `${rel} is in no ledger record`,
-        `move it out of the store (mv ${join(store.root, rel)} <elsewhere>)`,
-        join(store.root, rel),
+        `move it out of the store (mv ${store.layout.resolve(rel)} <elsewhere>)`,
+        store.layout.resolve(rel),
       );
     }
   }
@@ -87,7 +87,7 @@ export function certificates(
  * committed change after a crash (store.leftovers warns; the next change moves it).
  */
 function placed(store: CaStore, entry: Entry, rel: string): string {
-  const path = join(store.root, rel);
+  const path = store.layout.resolve(rel);
   if (existsSync(path) || entry.kind === "ca") return path;
   return findStaged(store.layout, entry.serial, rel) ?? path;
 }
@@ -104,7 +104,7 @@ function keyMatches(store: CaStore, entry: Entry, check: CheckBuilder): void {
     );
     return;
   }
-  const certificate = readCertificateIfValid(placed(store, entry, `by-serial/${entry.serial}.crt.pem`));
+  const certificate = readCertificateIfValid(placed(store, entry, storePaths.serialCert(entry.serial)));
   try {
     const key = keyFacts(createPrivateKey(readFileSync(path, "utf8")));
     if (certificate && key.spkiSha256 !== certificateKeyFacts(certificate).spkiSha256) {

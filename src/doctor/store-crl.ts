@@ -9,6 +9,7 @@ import { lintCrl } from "../pki/lint-other.js";
 import { decodeObjects } from "../pki/objects.js";
 import type { x509 } from "../pki/x509.js";
 import { lastCrl, revocations } from "../store/crl.js";
+import { storePaths } from "../store/layout.js";
 import type { LedgerRecord } from "../store/ledger.js";
 import type { CaStore } from "../store/store.js";
 import { CheckBuilder, type DoctorCheck } from "./types.js";
@@ -33,7 +34,7 @@ export async function crlCheck(
   const objects = decodeObjects(readFileSync(path));
   const found = objects.find((object) => object.kind === "crl");
   if (!found || found.kind !== "crl") {
-    check.add("error", "crl-unreadable", "crl/ca.crl.pem is not a CRL", REGENERATE, path);
+    check.add("error", "crl-unreadable", `${storePaths.crlPem} is not a CRL`, REGENERATE, path);
     return check.done();
   }
   const crl = found.crl;
@@ -74,7 +75,7 @@ export async function crlCheck(
     check.add(
       "warning",
       "crl-der-differs",
-      "crl/ca.crl.der is not the same CRL as ca.crl.pem",
+      `${storePaths.crlDer} is not the same CRL as ${storePaths.crlPem}`,
       REGENERATE,
       store.layout.crlDer,
     );

@@ -6,6 +6,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, type Stats } from "node:fs";
 import { hostname } from "node:os";
 import { join, relative } from "node:path";
+import { CHECKOUT_FILES, storePaths } from "../store/layout.js";
 import { TEMP_PREFIX } from "../store/durable.js";
 import { processAlive } from "../store/lock.js";
 import type { LedgerRecord } from "../store/ledger.js";
@@ -48,6 +49,8 @@ function modes(store: CaStore, nodes: readonly Node[], rootStat: Stats): DoctorC
   const check = new CheckBuilder("store.modes", "modes: files 0600, directories 0700, one owner");
   const all = [{ path: store.root, rel: ".", stat: rootStat }, ...nodes];
   for (const node of all) {
+    // A checkout's ./ca-store carries its README and .gitignore: public files, not the store's.
+    if (CHECKOUT_FILES.has(node.rel)) continue;
     if (node.stat.isSymbolicLink()) {
       check.add(
         "warning",
@@ -59,7 +62,8 @@ function modes(store: CaStore, nodes: readonly Node[], rootStat: Stats): DoctorC
       continue;
     }
     const open = node.stat.mode & 0o077;
-    const secret = node.rel === "." || node.rel === "private" || node.rel.startsWith("private/");
+    const secret =
+      node.rel === "." || node.rel === storePaths.privateDir || node.rel.startsWith(`${storePaths.privateDir}/`);
     if (open !== 0) {
       const wanted = node.stat.isDirectory() ? "0700" : "0600";
       check.add(
@@ -85,10 +89,9 @@ function modes(store: CaStore, nodes: readonly Node[], rootStat: Stats): DoctorC
 
 function leftovers(store: CaStore, nodes: readonly Node[], records: readonly LedgerRecord[]): DoctorCheck {
   const check = new CheckBuilder("store.leftovers", "no temp files or unfinished changes");
-  const stagingRel = relative(store.root, store.layout.stagingDir);
   for (const node of nodes) {
     const name = node.rel.split("/").pop()!;
-    if (name.startsWith(TEMP_PREFIX) && !node.rel.startsWith(`${stagingRel}/`)) {
+    if (name.startsWith(TEMP_PREFIX) && !node.rel.startsWith(`${storePaths.stagingDir}/`)) {
       check.add(
         "warning",
         "stray-temp-file",
@@ -107,8 +110,8 @@ function leftovers(store: CaStore, nodes: readonly Node[], records: readonly Led
       "warning",
       done ? "unfinished-change" : "uncommitted-change",
       done
-        ? `staging/${key} holds files of a committed change that were not moved into place`
-        : `staging/${key} holds files of a change that never committed (interrupted before its ledger line)`,
+        ? `${storePaths.staging(key)} holds files of a committed change that were not moved into place`
+        : `${storePaths.staging(key)} holds files of a change that never committed (interrupted before its ledger line)`,
       `the next change (nutca issue/renew/revoke/crl) ${done ? "moves them into place" : "discards them"}`,
       path,
     );

@@ -3,7 +3,7 @@
  * ones recorded, every certificate is signed by the CA, serials are unique,
  * the CA key opens with the passphrase, the CRL is current. Read-only.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { isNutcaError } from "../errors.js";
 import { isSelfSigned, issuedBy } from "../pki/chain.js";
 import { importPrivateKey, isKeyOf } from "../pki/keys.js";
@@ -12,7 +12,7 @@ import { decryptPkcs8, isEncryptedPem } from "../pki/pkcs8.js";
 import { x509 } from "../pki/x509.js";
 import { readCaCertificate, readCertificate } from "../store/certificates.js";
 import { foldEntries } from "../store/entries.js";
-import type { CaStore, StoreMeta } from "../store/store.js";
+import { CaStore, type StoreMeta } from "../store/store.js";
 import { certificates, serials } from "./store-certificates.js";
 import { crlCheck } from "./store-crl.js";
 import { storeFileChecks } from "./store-files.js";
@@ -33,7 +33,10 @@ export interface StoreDoctorResult {
   readonly intermediates?: x509.X509Certificate[];
 }
 
-export async function doctorStore(store: CaStore, options: StoreDoctorOptions): Promise<StoreDoctorResult> {
+export async function doctorStore(given: CaStore, options: StoreDoctorOptions): Promise<StoreDoctorResult> {
+  // A store reached through a symbolic link (--store /etc/nutca -> /srv/ca) is the directory the link names;
+  // links inside the store are still findings of store.modes.
+  const store = new CaStore(realpathSync(given.root));
   const meta = new CheckBuilder("store.meta", "store settings readable, format supported");
   let settings: StoreMeta | undefined;
   try {

@@ -1,5 +1,6 @@
 import { caBundlePem, MODE, toPem, type Authority, type Bundle } from "./bundle.js";
 import { hashedCaDirectory } from "./hashed-dir.js";
+import { protectionLines } from "./security-render.js";
 
 /** The CA certificate for anyone who must trust it: PEM, DER, a bundle and a hashed directory. */
 export function caBundle(authority: Authority): Bundle {
@@ -40,6 +41,7 @@ export function caBundle(authority: Authority): Bundle {
     "Check a certificate against it:",
     "  openssl verify -CApath certs/ <certificate.pem>",
     "",
+    ...protectionLines("ca"),
   ].join("\n");
   files.push({ path: "README.txt", data: readme, mode: MODE.publicFile, purpose: "what these files are" });
   return { target: "ca", files, summary: ["Trust anchor: ca.crt.pem (hashed directory: certs/)"] };

@@ -3,6 +3,7 @@ import { NutcaError } from "../errors.js";
 import { decryptPkcs8 } from "../pki/pkcs8.js";
 import { buildPkcs12, PKCS12_ITERATIONS } from "../pki/pkcs12.js";
 import { MODE, octal, type Authority, type Bundle, type BundleFile, type Identity } from "./bundle.js";
+import { protectionLines } from "./security-render.js";
 
 export interface P12Options {
   readonly password: string;
@@ -127,5 +128,6 @@ function readme(
     "or PowerShell:",
     `  Import-PfxCertificate -FilePath ${file} -CertStoreLocation Cert:\\LocalMachine\\My -Password (Read-Host -AsSecureString)`,
     "",
+    ...protectionLines("p12"),
   ].join("\n");
 }

@@ -1,4 +1,5 @@
 import { caBundlePem, chainPem, keyPem, MODE, toPem, type Authority, type Bundle, type Identity } from "./bundle.js";
+import { protectionLines } from "./security-render.js";
 
 /** A certificate's files in plain PEM, separately and combined, for any other consumer. */
 export function pemBundle(identity: Identity, authority: Authority): Bundle {
@@ -40,6 +41,7 @@ export function pemBundle(identity: Identity, authority: Authority): Bundle {
     "",
     "Keep the .key.pem and .combined.pem files private: mode 0600, owned by the service that reads them.",
     "",
+    ...protectionLines("pem"),
   ].join("\n");
   files.push({ path: "README.txt", data: readme, mode: MODE.publicFile, purpose: "what these files are" });
   return { target: "pem", files, summary: [`Certificate, key and chain of ${identity.name} written as PEM.`] };

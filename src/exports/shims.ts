@@ -10,6 +10,7 @@ import { isIpAddress, parseDnsName, parseIpAddress } from "../pki/names.js";
 import type { x509 } from "../pki/x509.js";
 import { caBundlePem, chainPem, keyPem, MODE, octal, type Authority, type Bundle, type Identity } from "./bundle.js";
 import { checkInstallDir, serverNames } from "./stunnel.js";
+import { protectionLines } from "./security-render.js";
 
 export const SHIM_INSTALL_DIR = "/etc/nut";
 const join = posix.join;
@@ -87,6 +88,7 @@ export function shimServerBundle(identity: Identity, authority: Authority, optio
     "The shims use no client certificates: anyone who reaches port 401 may talk to upsd",
     "(still subject to upsd.users).",
     "",
+    ...protectionLines("shim-server"),
   ];
   return {
     target: "shim-server",
@@ -180,6 +182,7 @@ export function shimClientBundle(
     "",
     "Test: upsc <ups>@127.0.0.1 ups.status   (prints OL, OB, ...); the shim logs to /var/log/NUT.log.",
     "",
+    ...protectionLines("shim-client"),
   ];
   return {
     target: "shim-client",

@@ -10,6 +10,7 @@ import { subjectAltNames } from "../pki/profiles.js";
 import type { x509 } from "../pki/x509.js";
 import { caBundlePem, chainPem, keyPem, MODE, octal } from "./bundle.js";
 import type { Authority, Bundle, BundleFile, Identity } from "./bundle.js";
+import { protectionLines } from "./security-render.js";
 
 /** No port is registered for NUT over implicit TLS: 3494 sits beside upsd's 3493 and is unprivileged. */
 export const STUNNEL_TLS_PORT = 3494;
@@ -129,6 +130,7 @@ export function stunnelServerBundle(identity: Identity, authority: Authority, op
     "  then type: LIST UPS    (upsd answers BEGIN LIST UPS ...)",
     `Logs: journalctl -u stunnel@${side.service}`,
     "",
+    ...protectionLines("stunnel-server"),
   ];
   return bundle("stunnel-server", side, conf, title, readme, [
     `Server stunnel: ${stunnelAddress(accept)} (TLS, client certificates required) -> upsd ${stunnelAddress(connect)}`,
@@ -186,6 +188,7 @@ export function stunnelClientBundle(
     `Logs: journalctl -u stunnel@${side.service}. "Subject checks failed" there: the server's certificate`,
     `does not name ${connect.host}; "Rejected by CERT": it is not from this CA.`,
     "",
+    ...protectionLines("stunnel-client"),
   ];
   return bundle("stunnel-client", side, conf, title, readme, [
     `Client stunnel: ${stunnelAddress(accept)} (plaintext, local) -> ${stunnelAddress(connect)} (TLS, ${check})`,

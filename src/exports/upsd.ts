@@ -20,6 +20,7 @@ import {
   type NssLayout,
   type NssMaterial,
 } from "./nut-common.js";
+import { protectionLines } from "./security-render.js";
 
 export interface UpsdInput {
   readonly identity: Identity;
@@ -75,6 +76,7 @@ export function upsdOpensslBundle(input: UpsdInput): Bundle {
     "   FORCESSL 1 connects.",
     "",
     ...knownLimits(["  - The key in upsd.pem is not encrypted: NUT <= 2.8.5 cannot ask for a passphrase."]),
+    ...protectionLines("upsd:openssl"),
   ];
   files.push(readmeFile(readme));
   return {
@@ -137,6 +139,7 @@ export function upsdNssBundle(input: UpsdNssInput): Bundle {
     '   and a upsmon with FORCESSL 1 logs "Connected to NUT server ... in SSL".',
     "",
     ...knownLimits(),
+    ...protectionLines("upsd:nss"),
   ];
   files.push(readmeFile(readme));
   return {

@@ -27,6 +27,7 @@ import {
   type NssLayout,
   type NssMaterial,
 } from "./nut-common.js";
+import { protectionLines } from "./security-render.js";
 
 export interface UpsmonInput {
   /** The upsd host's certificate: its SANs are the names a MONITOR line may use. */
@@ -130,6 +131,7 @@ export function upsmonOpensslBundle(input: UpsmonInput): Bundle {
     "",
     ...monitorSteps(target, "openssl", sanList(input.server)),
     ...knownLimits(),
+    ...protectionLines("upsmon:openssl"),
   ];
   files.push(readmeFile(readme));
   return {
@@ -190,6 +192,7 @@ export function upsmonNssBundle(input: UpsmonNssInput): Bundle {
     ...nssInstallSteps(layout, input.nss),
     ...monitorSteps(target, "nss", sanList(input.server)),
     ...knownLimits(),
+    ...protectionLines("upsmon:nss"),
   ];
   files.push(readmeFile(readme));
   return {

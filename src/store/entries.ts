@@ -4,6 +4,7 @@
  * renewal marks the certificate it renewed (which stays valid until it
  * expires or is revoked) and, after a rekey, says where its key went.
  */
+import { storePaths } from "./layout.js";
 import type { LedgerRecord } from "./ledger.js";
 import type { Entry } from "./store.js";
 
@@ -42,7 +43,7 @@ export function foldEntries(records: readonly LedgerRecord[], now: Date): Entry[
       // issued/<name>.crt.pem now holds the new certificate; the older ones remain under by-serial/.
       update(byCert.get(record.files.cert), (old) => ({
         ...old,
-        files: { ...old.files, cert: `by-serial/${old.serial}.crt.pem` },
+        files: { ...old.files, cert: storePaths.serialCert(old.serial) },
       }));
       if (renews) update(bySerial.get(renews.serial), (old) => ({ ...old, renewedBy: record.serial }));
       bySerial.set(record.serial, entries.length);

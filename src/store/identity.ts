@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { NutcaError } from "../errors.js";
 import type { Authority, Identity } from "../pki/identity.js";
 import type { CaStore, Entry } from "./store.js";
@@ -58,7 +57,7 @@ export function loadIdentity(store: CaStore, name: string, kind?: "server" | "cl
   }
   let keyPem: string;
   try {
-    keyPem = readFileSync(join(store.root, entry.files.key), "utf8");
+    keyPem = readFileSync(store.layout.resolve(entry.files.key), "utf8");
   } catch (error) {
     throw new NutcaError("STORE_CORRUPT", `cannot read the key of "${name}"`, "run nutca doctor", { cause: error });
   }

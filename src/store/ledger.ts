@@ -32,18 +32,12 @@ export type LedgerRecord = IssueRecord | RevokeRecord | CrlRecord;
 export type { CrlInfo, CrlRecord, RevokeRecord } from "./revocation-records.js";
 
 /**
- * Reads every complete record. A last line without its newline was cut short by
- * a crash before it was acknowledged: it is ignored here and dropped by the
- * next writer (repairTornTail).
- */
-export function readLedger(path: string): LedgerRecord[] {
-  return new LedgerReader(path).read();
-}
-
-/**
- * A ledger read once, then only where it grew: the ledger is append-only
- * (only init replaces it, and says so with reset()), so a command that looks
- * at it before and again under the lock parses a 10,000-record ledger once.
+ * Reads every complete record: a last line without its newline was cut short
+ * by a crash before it was acknowledged, so it is ignored here and dropped by
+ * the next writer (repairTornTail). Read once, then only where it grew: the
+ * ledger is append-only (only init replaces it, and says so with reset()), so
+ * a command that looks at it before and again under the lock parses a
+ * 10,000-record ledger once.
  */
 export class LedgerReader {
   private records: LedgerRecord[] = [];
@@ -145,10 +139,6 @@ export function repairTornTail(path: string): void {
 }
 
 const TAIL_CHUNK = 64 * 1024;
-
-export function appendRecord(path: string, record: LedgerRecord): void {
-  appendRecords(path, [record]);
-}
 
 /** One append and one flush for many records: a crash keeps a prefix of whole lines (and maybe a torn one). */
 export function appendRecords(path: string, records: readonly LedgerRecord[]): void {

@@ -25,7 +25,7 @@ const POLL_MS = 25;
 /** A lock file still empty or unreadable after this long was left by a crash during creation. */
 const HALF_WRITTEN_MS = 5_000;
 
-export const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
+const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
 
 export class StoreLock {
   private released = false;

@@ -8,6 +8,7 @@ import { decryptPkcs8, isEncryptedPem } from "../pki/pkcs8.js";
 import type { Issuer } from "../pki/profiles.js";
 import type { x509 } from "../pki/x509.js";
 import { readCaCertificate } from "./certificates.js";
+import { storePaths } from "./layout.js";
 import type { CaStore } from "./store.js";
 
 /** The certificate that signs the leaves (the one CA reader, store/certificates.ts). */
@@ -33,7 +34,7 @@ export async function loadSigner(
 export function caKeyMismatch(store: CaStore): NutcaError {
   return new NutcaError(
     "CA_KEY_MISMATCH",
-    `the CA key ${store.relative(store.layout.caKey)} in ${store.root} is not the key of ${store.relative(store.layout.caCert)}: nothing was signed`,
+    `the CA key ${storePaths.caKey} in ${store.root} is not the key of ${storePaths.caCert}: nothing was signed`,
     "restore both files from the same backup (nutca doctor shows which store files are wrong)",
   );
 }

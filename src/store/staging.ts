@@ -64,37 +64,28 @@ export function recoverStaging(layout: StoreLayout, records: () => readonly Ledg
   const keys = existsSync(layout.stagingDir) ? readdirSync(layout.stagingDir) : [];
   if (keys.length === 0) return;
   const committed = new Set(records().map(stagingKey));
-  for (const key of keys) {
-    place(layout, layout.staging(key), (recordKey) => committed.has(recordKey ?? key));
-  }
+  for (const key of keys) place(layout, layout.staging(key), (recordKey) => committed.has(recordKey));
 }
 
-/** The key of the record a staged file belongs to (undefined for a name without one), and its store path. */
-function parseStagedName(name: string): { key: string | undefined; path: string } {
+/** The key of the record a staged file belongs to, and its store path; undefined for a name no commit writes. */
+function parseStagedName(name: string): { key: string; path: string } | undefined {
   const separator = name.indexOf(KEY_SEPARATOR);
-  // Files staged by nutca 0.1.0 carry no key: the directory's own key is theirs.
-  if (separator < 0) return { key: undefined, path: decodeURIComponent(name) };
+  if (separator < 0) return undefined;
   return { key: name.slice(0, separator), path: decodeURIComponent(name.slice(separator + 1)) };
 }
 
 /** Where a committed record's file waits after a crash, if it was staged and not yet placed. */
 export function findStaged(layout: StoreLayout, key: string, path: string): string | undefined {
   if (!existsSync(layout.stagingDir)) return undefined;
-  for (const dir of readdirSync(layout.stagingDir)) {
-    const names = dir === key ? [stagedName(key, path), encodePath(path)] : [stagedName(key, path)];
-    const found = names.map((name) => join(layout.staging(dir), name)).find((candidate) => existsSync(candidate));
-    if (found) return found;
-  }
-  return undefined;
+  const name = stagedName(key, path);
+  return readdirSync(layout.stagingDir)
+    .map((dir) => join(layout.staging(dir), name))
+    .find((candidate) => existsSync(candidate));
 }
 
 /** `<KEY>~<store path with every segment URI-encoded>`: flat, and reversible. */
 function stagedName(key: string, path: string): string {
-  return `${key}${KEY_SEPARATOR}${encodePath(path)}`;
-}
-
-function encodePath(path: string): string {
-  return path.split("/").map(encodeURIComponent).join("%2F");
+  return `${key}${KEY_SEPARATOR}${path.split("/").map(encodeURIComponent).join("%2F")}`;
 }
 
 /** A staged file needs no temp-and-rename: a staging directory that never committed is discarded whole. */
@@ -109,13 +100,12 @@ function writeStagedFile(path: string, data: string | Uint8Array): void {
 }
 
 /** Renames the files whose record is committed into place, flushes each directory once, drops the rest. */
-function place(layout: StoreLayout, staging: string, committed: (key: string | undefined) => boolean): void {
+function place(layout: StoreLayout, staging: string, committed: (key: string) => boolean): void {
   const touched = new Set<string>();
   for (const name of readdirSync(staging)) {
-    if (name.startsWith(TEMP_PREFIX)) continue;
-    const { key, path } = parseStagedName(name);
-    if (!committed(key)) continue;
-    const target = join(layout.root, path);
+    const staged = name.startsWith(TEMP_PREFIX) ? undefined : parseStagedName(name);
+    if (!staged || !committed(staged.key)) continue;
+    const target = layout.resolve(staged.path);
     const dir = dirname(target);
     if (!touched.has(dir)) ensureDirectory(dir);
     touched.add(dir);

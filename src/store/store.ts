@@ -4,15 +4,16 @@
  * the ledger records are appended (the commit point), then the files are moved
  * into place. recover() finishes or discards whatever a crash interrupted.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, chmodSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readdirSync, rmSync, statSync, chmodSync } from "node:fs";
+import { join } from "node:path";
 import { NutcaError } from "../errors.js";
 import { pemDecode } from "../pki/pem.js";
 import { ensureDirectory, writeFileDurable, TEMP_PREFIX } from "./durable.js";
-import { StoreLayout } from "./layout.js";
+import { CHECKOUT_FILES, StoreLayout } from "./layout.js";
 import { foldEntries, foldEntriesOf } from "./entries.js";
-import { appendRecord, LedgerReader, repairTornTail, type IssueRecord, type LedgerRecord } from "./ledger.js";
+import { appendRecords, LedgerReader, repairTornTail, type IssueRecord, type LedgerRecord } from "./ledger.js";
 import { StoreLock } from "./lock.js";
+import { isPermissionError, permissionDenied, readStoreFile } from "./permission.js";
 import { commit, recoverStaging, type Commit, type StoreFile } from "./staging.js";
 
 export type { StoreFile } from "./staging.js";
@@ -63,8 +64,20 @@ export class CaStore {
     this.ledger = new LedgerReader(this.layout.ledger);
   }
 
+  /** False when there is no store file; a store this user may not read is an error, not "no CA". */
   hasCa(): boolean {
-    return existsSync(this.layout.meta);
+    try {
+      statSync(this.layout.meta);
+      return true;
+    } catch (error) {
+      if (isPermissionError(error)) throw permissionDenied(this.layout.meta, error);
+      return false;
+    }
+  }
+
+  /** True when the directory is missing or holds nothing but a checkout's CHECKOUT_FILES: a store with no CA yet. */
+  isEmpty(): boolean {
+    return !existsSync(this.root) || readdirSync(this.root).every((name) => CHECKOUT_FILES.has(name));
   }
 
   readMeta(): StoreMeta {
@@ -75,13 +88,14 @@ export class CaStore {
         "create one with nutca init, or pass --store DIR",
       );
     }
+    const notJson = (cause: unknown) =>
+      new NutcaError("STORE_CORRUPT", `${this.layout.meta} is not valid JSON`, "restore it from a backup", { cause });
+    const text = readStoreFile(this.layout.meta, notJson);
     let meta: StoreMeta;
     try {
-      meta = JSON.parse(readFileSync(this.layout.meta, "utf8")) as StoreMeta;
+      meta = JSON.parse(text) as StoreMeta;
     } catch (error) {
-      throw new NutcaError("STORE_CORRUPT", `${this.layout.meta} is not valid JSON`, "restore it from a backup", {
-        cause: error,
-      });
+      throw notJson(error);
     }
     if (typeof meta?.format !== "number" || typeof meta.ca?.keyType !== "string") {
       throw new NutcaError(
@@ -102,36 +116,36 @@ export class CaStore {
 
   /** The DER of a certificate file; store/certificates.ts parses it with @peculiar/x509 where that is needed. */
   readCertificateDer(path: string): Uint8Array<ArrayBuffer> {
-    let pem: string;
-    try {
-      pem = readFileSync(path, "utf8");
-    } catch (error) {
-      throw new NutcaError("STORE_CORRUPT", `cannot read ${path}`, "restore it from a backup, or run nutca doctor", {
-        cause: error,
-      });
-    }
+    const pem = readStoreFile(
+      path,
+      (cause) =>
+        new NutcaError("STORE_CORRUPT", `cannot read ${path}`, "restore it from a backup, or run nutca doctor", {
+          cause,
+        }),
+    );
     const der = pemDecode(pem, "CERTIFICATE");
     if (!der) throw notACertificate(path);
     return der;
   }
 
   readCaKeyPem(): string {
-    try {
-      return readFileSync(this.layout.caKey, "utf8");
-    } catch (error) {
-      throw new NutcaError(
-        "STORE_CORRUPT",
-        `cannot read the CA key ${this.layout.caKey}`,
-        "check its owner and mode, or restore it",
-        {
-          cause: error,
-        },
-      );
-    }
+    const path = this.layout.caKey;
+    return readStoreFile(
+      path,
+      (cause) =>
+        new NutcaError("STORE_CORRUPT", `cannot read the CA key ${path}`, "check its owner and mode, or restore it", {
+          cause,
+        }),
+    );
   }
 
   records(): LedgerRecord[] {
-    return this.ledger.read();
+    try {
+      return this.ledger.read();
+    } catch (error) {
+      if (isPermissionError(error)) throw permissionDenied(this.layout.ledger, error);
+      throw error;
+    }
   }
 
   entries(now = new Date()): Entry[] {
@@ -168,8 +182,14 @@ export class CaStore {
 
   /** Runs a change under the store lock, after finishing whatever a crash interrupted. */
   async change<T>(command: string, work: () => T | Promise<T>): Promise<T> {
-    ensureDirectory(this.root);
-    const lock = await StoreLock.acquire(this.layout.lock, { command });
+    let lock: StoreLock;
+    try {
+      ensureDirectory(this.root);
+      lock = await StoreLock.acquire(this.layout.lock, { command });
+    } catch (error) {
+      if (isPermissionError(error)) throw permissionDenied((error as NodeJS.ErrnoException).path ?? this.root, error);
+      throw error;
+    }
     try {
       this.recover();
       return await work();
@@ -201,7 +221,7 @@ export class CaStore {
       rmSync(this.layout.ledger, { force: true });
       this.ledger.reset();
       const records: readonly IssueRecord[] = "op" in record ? [record] : record;
-      for (const one of records) appendRecord(this.layout.ledger, one);
+      appendRecords(this.layout.ledger, records);
       writeFileDurable(this.layout.meta, JSON.stringify(meta, null, 2) + "\n");
     });
   }
@@ -285,18 +305,14 @@ export class CaStore {
   /** Finishes committed issuances, discards uncommitted ones, drops a torn ledger line and stray temp files. */
   recover(): void {
     repairTornTail(this.layout.ledger);
-    removeTempFiles(this.root);
+    removeTempFiles(this.layout);
     recoverStaging(this.layout, () => this.records());
-  }
-
-  relative(path: string): string {
-    return relative(this.root, path);
   }
 }
 
 /** Temp files are only ever written in the store root and private/ (init); staged files are moved, not copied. */
-function removeTempFiles(root: string): void {
-  for (const dir of [root, join(root, "private")]) {
+function removeTempFiles(layout: StoreLayout): void {
+  for (const dir of [layout.root, layout.privateDir]) {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) continue;
     for (const name of readdirSync(dir)) if (name.startsWith(TEMP_PREFIX)) rmSync(join(dir, name), { force: true });
   }

@@ -136,6 +136,24 @@ const cases: Case[] = [
     /needs the names.*--dns/,
   ),
   bad("show an unknown name", "shared", ["show", "nosuch"], /no certificate named or numbered "nosuch"/),
+  // Terminal control in a name: escaped, so the line cannot be reordered (bidi) or split (separators).
+  bad("a name with a bidi override", "shared", ["issue", "client", "ups\u202Eevil"], /"ups\\u202eevil" is not a/),
+  bad("a name with a bidi isolate", "shared", ["issue", "client", "a\u2066b"], /"a\\u2066b" is not a usable/),
+  bad("a name with a line separator", "shared", ["show", "a\u2028b"], /numbered "a\\u2028b"/),
+  bad("a name with a paragraph separator", "shared", ["show", "a\u2029b"], /numbered "a\\u2029b"/),
+  // commander's own messages: its suggestion joins the one line instead of a literal \u000a.
+  bad(
+    "an unknown command close to a real one: the suggestion on the same line",
+    "shared",
+    ["prob"],
+    /^nutca: unknown command 'prob' \(Did you mean probe\?\) — see nutca --help$/,
+  ),
+  bad(
+    "a misspelt option",
+    "shared",
+    ["list", "--expirng", "30d"],
+    /^nutca: unknown option '--expirng' \(Did you mean --expiring\?\) — see nutca --help$/,
+  ),
   {
     title: "a corrupt line in the middle of the ledger",
     args: ["issue", "client", "c"],
@@ -247,6 +265,28 @@ for (const c of cases) {
     assert.deepEqual(readdirSync(cwd), [], "nothing written to the working directory");
   });
 }
+
+test("a CA name with format characters is escaped in normal output, not echoed raw", async () => {
+  const store = join(tempDir(), "store");
+  await runNutcaOk(["init", "--name", "Shop \u2066CA\u202E", "--no-passphrase"], { store });
+  const shown = await runNutcaOk(["show", "ca"], { store });
+  assert.match(shown.stdout, /subject: +CN=Shop \\u2066CA\\u202e\n/);
+  assert.doesNotMatch(shown.stdout, /[\u2066\u202e]/u);
+});
+
+test("names from a JSON manifest: a bidi override and a lone surrogate are escaped on every line", async () => {
+  const manifest = join(tempDir(), "hosts.json");
+  // JSON escapes, so the file itself is ASCII and JSON.parse makes the raw characters.
+  writeFileSync(manifest, '[{"kind":"client","name":"a\\u202eb"},{"kind":"client","name":"c\\ud800d"}]');
+  const before = snapshotDir(shared);
+  const result = await runNutca(["issue", "--from", manifest], { store: shared, env: passphraseEnv() });
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, /line \d+: .*"a\\u202eb"/);
+  assert.match(result.stderr, /line \d+: .*"c\\ud800d"/);
+  // A lone surrogate written raw would reach stderr as U+FFFD.
+  assert.doesNotMatch(result.stderr, /[\u202e\ufffd]/u);
+  assert.deepEqual(snapshotDir(shared), before, "the store is byte-for-byte unchanged");
+});
 
 test("the table covers enough cases", () => {
   assert.ok(cases.length >= 28, `${cases.length} cases`);

@@ -6,7 +6,7 @@ import { chmodSync, readdirSync, readFileSync, renameSync, writeFileSync } from 
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { exportBundle } from "../../src/cli/commands/export.js";
-import { EXPORT_TARGETS } from "../../src/cli/export-targets.js";
+import { EXPORT_TARGETS } from "../../src/cli/targets/index.js";
 import { CaStore } from "../../src/store/store.js";
 import { loadIssuer } from "../../src/store/issuer.js";
 import { runNutca, tempDir } from "../helpers/cli.js";
@@ -182,12 +182,12 @@ test("fault: a snippet naming a file the bundle lacks; a world-readable key; ano
   await expectProblem(foreign, "foreign-ca");
 });
 
-test("through the CLI: doctor --export --json exits 1 and names the finding; a missing directory is exit 2", async () => {
+test("through the CLI: doctor --export --json exits 4 and names the finding; a missing directory is exit 2", async () => {
   const ca = await exported("ca", []);
   const [name] = readdirSync(join(ca, "certs"));
   renameSync(join(ca, "certs", name!), join(ca, "certs", "0badc0de.0"));
   const result = await runNutca(["--json", "doctor", "--export", ca, "--nut-user", "nobody"], { store });
-  assert.equal(result.code, 1, result.stderr);
+  assert.equal(result.code, 4, result.stderr);
   const report = JSON.parse(result.stdout) as { checks: { id: string; findings: { code: string; fix: string }[] }[] };
   const hashed = report.checks.find((check) => check.id === "export.hashed")!;
   assert.equal(hashed.findings[0]?.code, "hashed-name-wrong");

@@ -49,7 +49,7 @@ const serialOf = (store: string, name: string) =>
 async function expectProblem(store: string, code: string): Promise<void> {
   const run = await runDoctor(store);
   assert.equal(run.healthy, false, `${code} not found:\n${run.human}`);
-  assert.equal(run.exitCode, 1);
+  assert.equal(run.exitCode, 4);
   assert.ok(run.problems.includes(code), `${code} not among ${run.problems.join(", ")}`);
   const finding = run.report.checks.flatMap((check) => check.findings).find((item) => item.code === code)!;
   assert.ok(finding.fix.length > 0, `${code} has no fix`);
@@ -174,11 +174,11 @@ test("fault: a CRL near its nextUpdate, and a CRL missing after a revocation", a
   await expectProblem(gone, "crl-missing");
 });
 
-test("through the CLI: --json lists the findings, exit 1; no store at all is exit 2", async () => {
+test("through the CLI: --json lists the findings, exit 4; no store at all is exit 2", async () => {
   const store = fresh();
   chmodSync(join(store, "private"), 0o755);
   const result = await runNutca(["--json", "doctor"], { store });
-  assert.equal(result.code, 1, result.stderr);
+  assert.equal(result.code, 4, result.stderr);
   const report = JSON.parse(result.stdout) as {
     healthy: boolean;
     checks: { id: string; findings: { code: string }[] }[];

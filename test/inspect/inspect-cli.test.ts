@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { inspect } from "../../src/cli/commands/inspect.js";
 import { revoke } from "../../src/cli/commands/revoke.js";
 import { exportBundle } from "../../src/cli/commands/export.js";
-import { EXPORT_TARGETS } from "../../src/cli/export-targets.js";
+import { p12Target } from "../../src/cli/targets/p12.js";
 import { x509 } from "../../src/pki/x509.js";
 import { runNutca, snapshotDir, tempDir } from "../helpers/cli.js";
 import { damageCurveOid } from "./fixtures.js";
@@ -95,8 +95,7 @@ test("a .p12 opens with its password; without one the CLI says so in one line, e
   const passwordFile = join(dir, "p12.pass");
   writeFileSync(passwordFile, "a p12 password\n", { mode: 0o600 });
   const out = join(dir, "p12");
-  const target = EXPORT_TARGETS.find((candidate) => candidate.name === "p12")!;
-  await exportBundle(target, ["ups1"], { p12PasswordFile: passwordFile, out }, testContext(store));
+  await exportBundle(p12Target, ["ups1"], { p12PasswordFile: passwordFile, out }, testContext(store));
   const p12 = join(out, "ups1.p12");
   const { report } = await run(p12, {}, { p12PasswordFile: passwordFile });
   assert.equal(report.format, "PKCS#12");

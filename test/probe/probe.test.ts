@@ -81,11 +81,11 @@ test("OK STARTTLS with the store's certificate: verified, through the CLI too (e
   assert.match(cli.stdout, /\nVERIFIED$/m);
 });
 
-test("ERR FEATURE-NOT-CONFIGURED: upsd has TLS but its certificate set-up failed; exit 1", async () => {
+test("ERR FEATURE-NOT-CONFIGURED: upsd has TLS but its certificate set-up failed; exit 4", async () => {
   const port = await serve(startNutServer({ reply: "ERR FEATURE-NOT-CONFIGURED" }));
   const { report, exitCode, human } = await run(`127.0.0.1:${port}`);
   assert.equal(report.verified, false);
-  assert.equal(exitCode, 1);
+  assert.equal(exitCode, 4);
   assert.equal(report.reply?.kind, "not-configured");
   assert.deepEqual(codes(report), ["starttls-not-configured"]);
   assert.match(human, /TLS compiled in but its certificate set-up failed and it is serving plaintext/);
@@ -106,14 +106,14 @@ test("ERR FEATURE-NOT-SUPPORTED, a non-NUT banner, silence and a hang-up each ge
   const nothing = await closedPort();
   const refused = await run(`127.0.0.1:${nothing}`);
   assert.match(refused.report.failure!, /connection refused/);
-  assert.equal(refused.exitCode, 1);
+  assert.equal(refused.exitCode, 4);
 });
 
 test("a certificate from another CA does not verify; --ca with that CA does", async () => {
   const port = await serve(startNutServer({ reply: "OK STARTTLS", tls: foreign }));
   const { report, exitCode } = await run(`127.0.0.1:${port}`);
   assert.equal(report.verified, false);
-  assert.equal(exitCode, 1);
+  assert.equal(exitCode, 4);
   assert.equal(report.trust.chainVerified, false);
   assert.ok(codes(report).includes("untrusted-root"), JSON.stringify(codes(report)));
   const withCa = await run(`127.0.0.1:${port}`, { ca: join(dir, "other/ca.crt.pem") });

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exportBundle } from "../../src/cli/commands/export.js";
 import { probe } from "../../src/cli/commands/probe.js";
-import { EXPORT_TARGETS } from "../../src/cli/export-targets.js";
+import { upsdTarget } from "../../src/cli/targets/upsd.js";
 import type { ProbeReport } from "../../src/nut/probe-report.js";
 import { runNutca, tempDir } from "../helpers/cli.js";
 import { dataOf, makeStore, testContext } from "../inspect/support.js";
@@ -26,10 +26,14 @@ describe("probe against Debian's upsd", { skip: gate.skip }, () => {
 
   /** An NSS upsd export of `store`, installed with its README's commands; returns its upsd.conf lines. */
   async function installedExport(store: string, name: string, options: Record<string, unknown>): Promise<string> {
-    const target = EXPORT_TARGETS.find((candidate) => candidate.name === "upsd")!;
     const out = join(base, `export-${name}`);
     const installDir = join(base, `tls-${name}`);
-    await exportBundle(target, [], { server: "ups1", backend: "nss", out, installDir, ...options }, testContext(store));
+    await exportBundle(
+      upsdTarget,
+      [],
+      { server: "ups1", backend: "nss", out, installDir, ...options },
+      testContext(store),
+    );
     runReadmeInstall(out);
     return readFileSync(join(out, "upsd.conf.snippet"), "utf8");
   }
@@ -90,7 +94,7 @@ describe("probe against Debian's upsd", { skip: gate.skip }, () => {
     await upsd.waitFor(/SSL handshake done successfully with client 127\.0\.0\.1/);
   });
 
-  it("a broken NSS set-up (wrong CERTIDENT password): ERR FEATURE-NOT-CONFIGURED, exit 1", async () => {
+  it("a broken NSS set-up (wrong CERTIDENT password): ERR FEATURE-NOT-CONFIGURED, exit 4", async () => {
     const passwordFile = join(base, "db.pass");
     writeFileSync(passwordFile, "the-right-db-password\n", { mode: 0o600 });
     const lines = await installedExport(good, "broken", { nssPasswordFile: passwordFile });
@@ -99,20 +103,20 @@ describe("probe against Debian's upsd", { skip: gate.skip }, () => {
     const { port } = await startUpsd(broken);
     const { report, exitCode, human } = await probeWith(good, port);
     assert.equal(report.verified, false);
-    assert.equal(exitCode, 1);
+    assert.equal(exitCode, 4);
     assert.equal(report.reply?.kind, "not-configured");
     assert.equal(report.reply?.line, "ERR FEATURE-NOT-CONFIGURED");
     assert.match(human, /certificate set-up failed and it is serving plaintext/);
   });
 
-  it("a server certificate from another CA: the chain does not verify, exit 1", async () => {
+  it("a server certificate from another CA: the chain does not verify, exit 4", async () => {
     const other = join(base, "other");
     await makeStore(other, { name: "Another CA", servers: [{ name: "ups1", dns: ["localhost"], ip: ["127.0.0.1"] }] });
     const { port } = await startUpsd(await installedExport(other, "other", { nssEmptyPassword: true }));
     const { report, exitCode } = await probeWith(good, port);
     assert.equal(report.reply?.kind, "ok");
     assert.equal(report.verified, false);
-    assert.equal(exitCode, 1);
+    assert.equal(exitCode, 4);
     assert.equal(report.trust.chainVerified, false);
     assert.equal(report.name?.matched, true);
     assert.ok(

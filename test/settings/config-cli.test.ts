@@ -116,3 +116,17 @@ function snapshot(dir: string): Record<string, string> {
   }
   return files;
 }
+
+test("a saved path with a bidi override is escaped in the result line and the warning, and saved as given", () => {
+  const { root, nutca, file } = setUp();
+  const dir = join(root, "store\u202Eevil");
+  const set = nutca("config", "set", "storeDir", dir);
+  assert.equal(set.code, 0, set.stderr);
+  const shown = join(root, "store\\u202eevil");
+  assert.equal(set.stdout, `Saved storeDir = ${shown} in ${file}\n`);
+  assert.equal(
+    set.stderr,
+    `nutca: warning: ${shown} holds no CA yet: nutca init (or the wizard) will create one there\n`,
+  );
+  assert.equal((JSON.parse(readFileSync(file, "utf8")) as { storeDir: string }).storeDir, dir);
+});

@@ -2,7 +2,7 @@
 // lookup order, a private file, and a broken file reported (not ignored).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after } from "node:test";
@@ -105,9 +105,31 @@ test("a value that fails the schema (edited by hand) is reported, not silently d
   });
 });
 
-test("NUTCA_CONFIG_DIR moves the file; without it, XDG_CONFIG_HOME/nutca", () => {
+test("NUTCA_CONFIG_DIR moves the file; without it, XDG_CONFIG_HOME/nutca (conf's own choice)", async () => {
   assert.equal(settingsDir({ NUTCA_CONFIG_DIR: "rel" }), resolve("rel"));
-  if (process.platform === "linux") assert.equal(settingsDir({ XDG_CONFIG_HOME: "/x" }), "/x/nutca");
+  if (process.platform !== "linux") return;
+  // conf (through env-paths) reads the process's environment, as it does for every user.
+  const saved = process.env.XDG_CONFIG_HOME;
+  process.env.XDG_CONFIG_HOME = join(root, "xdg");
+  try {
+    assert.equal(settingsDir({}), join(root, "xdg", "nutca"));
+    const settings = await openSettings({});
+    assert.equal(settings.path, join(root, "xdg", "nutca", "config.json"));
+    settings.set({ backend: "nss" });
+    assert.equal(savedStoreDir({}), undefined);
+    assert.equal(statSync(settings.path).mode & 0o777, 0o600);
+  } finally {
+    if (saved === undefined) delete process.env.XDG_CONFIG_HOME;
+    else process.env.XDG_CONFIG_HOME = saved;
+  }
+});
+
+test("a settings file left 0644 by hand is private again after the next write", async () => {
+  const env = freshEnv();
+  writeSettings(env, { backend: "nss" });
+  chmodSync(join(env.NUTCA_CONFIG_DIR, "config.json"), 0o644);
+  (await openSettings(env)).set({ keyType: "ec-p384" });
+  assert.equal(statSync(join(env.NUTCA_CONFIG_DIR, "config.json")).mode & 0o777, 0o600);
 });
 
 function writeSettings(env: { NUTCA_CONFIG_DIR: string }, values: object): void {

@@ -1,16 +1,19 @@
-// --version and --help must stay cheap: they may load commander and nutca's own
-// small modules, never the X.509, ASN.1, prompt or settings libraries. A child
-// process records every module it loads: ESM imports through a resolve hook,
-// CommonJS through require.cache (Node 20's hooks do not see require()).
+// --version and --help must stay cheap. bin/nutca.js runs in a child process with a preload that
+// records every module it loads: ESM imports through a resolve hook, CommonJS through require.cache
+// at exit (Node 20's hooks do not see require()).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { NUTCA_BIN } from "../helpers/cli.js";
 
-const MAIN = new URL("../../src/cli/main.js", import.meta.url).href;
-const HEAVY = ["@peculiar", "pkijs", "inquirer", "@inquirer", "conf", "reflect-metadata", "tsyringe"];
+/** Node records the entry point by its real path. */
+const LAUNCHER = realpathSync(NUTCA_BIN);
+const X509_AND_ASN1 = ["@peculiar", "pkijs", "asn1js", "reflect-metadata", "tsyringe"];
+const PROMPTS_AND_SETTINGS = ["inquirer", "@inquirer", "conf"];
 
 const HOOKS = `import { appendFileSync } from "node:fs";
 export async function resolve(specifier, context, next) {
@@ -19,31 +22,41 @@ export async function resolve(specifier, context, next) {
   return resolved;
 }`;
 
-const REGISTER = `import { register } from "node:module";
-register(new URL("./hooks.mjs", import.meta.url));`;
+const PRELOAD = `import { appendFileSync } from "node:fs";
+import { createRequire, register } from "node:module";
+register(new URL("./hooks.mjs", import.meta.url));
+const cache = createRequire(import.meta.url).cache;
+process.on("exit", () => appendFileSync(process.env.LOADED_LOG, Object.keys(cache).join("\\n") + "\\n"));`;
 
-/** The files (paths or URLs) node loaded while main(argv) ran in a fresh process. */
-function loadedBy(argv: readonly string[]): string[] {
+/** The files (absolute paths) a fresh `nutca ARGS` process loaded; node: built-ins are left out. */
+function loadedBy(args: readonly string[]): string[] {
+  return recorded(args).files;
+}
+
+/** What the recorder wrote: file: URLs from the resolve hook, plain paths from require.cache. */
+function recorded(args: readonly string[]): { files: string[]; onlyRequired: string[] } {
   const dir = mkdtempSync(join(tmpdir(), "nutca-startup-"));
   try {
     writeFileSync(join(dir, "hooks.mjs"), HOOKS);
-    writeFileSync(join(dir, "register.mjs"), REGISTER);
+    writeFileSync(join(dir, "preload.mjs"), PRELOAD);
     const log = join(dir, "loaded.log");
     writeFileSync(log, "");
-    const script = `import { createRequire } from "node:module";
-import { appendFileSync } from "node:fs";
-const { main } = await import(${JSON.stringify(MAIN)});
-await main(${JSON.stringify(argv)});
-appendFileSync(process.env.LOADED_LOG, Object.keys(createRequire(import.meta.url).cache).join("\\n") + "\\n");`;
     const env: NodeJS.ProcessEnv = { ...process.env, LOADED_LOG: log, NUTCA_CONFIG_DIR: join(dir, "config") };
     for (const key of Object.keys(env)) if (key.startsWith("NUTCA_") && key !== "NUTCA_CONFIG_DIR") delete env[key];
-    const result = spawnSync(
-      process.execPath,
-      ["--import", join(dir, "register.mjs"), "--input-type=module", "-e", script],
-      { cwd: dir, env, encoding: "utf8", timeout: 30_000 },
-    );
-    assert.equal(result.status, 0, result.stderr);
-    return readFileSync(log, "utf8").split("\n").filter(Boolean);
+    const result = spawnSync(process.execPath, ["--import", join(dir, "preload.mjs"), NUTCA_BIN, ...args], {
+      cwd: dir,
+      env,
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    assert.ok(result.status !== null && result.status <= 2, `nutca ${args.join(" ")}: ${result.stderr}`);
+    const entries = readFileSync(log, "utf8").split("\n").filter(Boolean);
+    const imported = new Set(entries.filter((entry) => entry.startsWith("file:")).map((url) => fileURLToPath(url)));
+    const required = new Set(entries.filter((entry) => entry.startsWith("/")));
+    return {
+      files: [...new Set([...imported, ...required])],
+      onlyRequired: [...required].filter((file) => !imported.has(file)),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -58,46 +71,50 @@ function packagesIn(files: readonly string[]): Set<string> {
   return names;
 }
 
-function heavyIn(files: readonly string[]): string[] {
-  return [...packagesIn(files)].filter((name) => HEAVY.some((heavy) => name === heavy || name.startsWith(`${heavy}/`)));
+function among(files: readonly string[], libraries: readonly string[]): string[] {
+  return [...packagesIn(files)].filter((name) =>
+    libraries.some((library) => name === library || name.startsWith(`${library}/`)),
+  );
 }
 
-for (const flag of ["--version", "--help"]) {
-  test(`nutca ${flag} loads no X.509, prompt or settings library`, () => {
-    const files = loadedBy([flag]);
-    // The recorder works: it saw the entry point and commander, so an empty list cannot pass.
-    assert.ok(
-      files.some((file) => file.endsWith("/src/cli/main.js")),
-      "main.js was not recorded",
-    );
-    assert.ok(packagesIn(files).has("commander"), "commander was not recorded");
-    assert.deepEqual(heavyIn(files), []);
-  });
-}
-
-test("the check sees @peculiar/x509 when a command does load it", () => {
-  // inspect imports it up front; the missing file is reported after that.
-  const heavy = heavyIn(loadedBy(["inspect", "/nonexistent/nutca-startup.pem"]));
-  assert.ok(heavy.includes("@peculiar/x509"), `expected @peculiar/x509 among ${heavy.join(", ")}`);
+test("nutca --version loads bin/nutca.js and nothing else", () => {
+  assert.deepEqual(loadedBy(["--version"]), [LAUNCHER]);
 });
 
-test("issuing a certificate loads the certificate stack, and no prompt or settings library", () => {
+test("nutca --help loads the CLI and commander, no X.509, ASN.1, prompt or settings library", () => {
+  const files = loadedBy(["--help"]);
+  // The recorder works: it saw the launcher, the program and commander, so an empty list cannot pass.
+  assert.ok(files.includes(LAUNCHER), "bin/nutca.js was not recorded");
+  assert.ok(
+    files.some((file) => file.endsWith("/dist/src/cli/main.js")),
+    "main.js was not recorded",
+  );
+  assert.ok(packagesIn(files).has("commander"), "commander was not recorded");
+  assert.deepEqual(among(files, [...X509_AND_ASN1, ...PROMPTS_AND_SETTINGS]), []);
+});
+
+test("the recorder sees @peculiar/x509 and its CommonJS dependencies when a command loads them", () => {
+  // inspect imports X.509 up front; the missing file is reported after that.
+  const { files, onlyRequired } = recorded(["inspect", "/nonexistent/nutca-startup.pem"]);
+  const seen = among(files, X509_AND_ASN1);
+  assert.ok(seen.includes("@peculiar/x509"), `expected @peculiar/x509 among ${seen.join(", ")}`);
+  // The @peculiar/asn1-* packages are CommonJS: their inner files are seen only through require.cache.
+  assert.ok(
+    among(onlyRequired, ["@peculiar"]).length > 0,
+    `no @peculiar file seen through require.cache alone: ${onlyRequired.length} such files`,
+  );
+});
+
+test("issuing a certificate loads no prompt or settings library", () => {
   // On a store with no CA, the issue command's whole module graph is loaded before NO_CA is reported.
   const empty = mkdtempSync(join(tmpdir(), "nutca-startup-store-"));
   try {
     const files = loadedBy(["--store", empty, "issue", "client", "ups1"]);
     assert.ok(
-      files.some((file) => file.endsWith("/src/pki/leaf-certificate.js")),
-      "the leaf builder was not recorded",
+      files.some((file) => file.endsWith("/dist/src/cli/commands/issue.js")),
+      "the issue command was not recorded",
     );
-    const heavy = heavyIn(files);
-    assert.ok(heavy.includes("@peculiar/x509") && heavy.includes("@peculiar/webcrypto"), heavy.join(", "));
-    assert.deepEqual(
-      heavy.filter((name) =>
-        ["pkijs", "inquirer", "@inquirer", "conf"].some((p) => name === p || name.startsWith(`${p}/`)),
-      ),
-      [],
-    );
+    assert.deepEqual(among(files, PROMPTS_AND_SETTINGS), []);
   } finally {
     rmSync(empty, { recursive: true, force: true });
   }

@@ -3,22 +3,16 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { NutcaError } from "../../src/errors.js";
-import {
-  appendRecord,
-  appendRecords,
-  LedgerReader,
-  readLedger,
-  repairTornTail,
-  type IssueRecord,
-} from "../../src/store/ledger.js";
+import { appendRecords, LedgerReader, repairTornTail, type IssueRecord } from "../../src/store/ledger.js";
 import { modeOf, tempDir } from "../helpers/cli.js";
 import { fakeRecord } from "../helpers/records.js";
 
 const line = (record: IssueRecord) => JSON.stringify(record) + "\n";
+const readRecords = (path: string) => new LedgerReader(path).read();
 
 function assertCorrupt(path: string, lineNumber: number): void {
   assert.throws(
-    () => readLedger(path),
+    () => readRecords(path),
     (error: unknown) => {
       assert.ok(error instanceof NutcaError);
       assert.equal(error.code, "STORE_CORRUPT");
@@ -32,30 +26,30 @@ function assertCorrupt(path: string, lineNumber: number): void {
 
 describe("ledger", () => {
   test("a missing ledger reads as empty", () => {
-    assert.deepEqual(readLedger(join(tempDir(), "ledger.jsonl")), []);
+    assert.deepEqual(readRecords(join(tempDir(), "ledger.jsonl")), []);
   });
 
-  test("appendRecord writes one line per record, 0600, and readLedger reads them back in order", () => {
+  test("appendRecords writes one line per record, 0600, and LedgerReader reads them back in order", () => {
     const path = join(tempDir(), "ledger.jsonl");
     const records = ["01AA", "02BB", "03CC"].map((serial) => fakeRecord(serial));
-    for (const record of records) appendRecord(path, record);
+    for (const record of records) appendRecords(path, [record]);
     assert.equal(readFileSync(path, "utf8"), records.map(line).join(""));
     assert.equal(modeOf(path), 0o600);
-    assert.deepEqual(readLedger(path), records);
+    assert.deepEqual(readRecords(path), records);
   });
 
-  test("a torn last line is ignored by readLedger and removed by repairTornTail", () => {
+  test("a torn last line is ignored by LedgerReader and removed by repairTornTail", () => {
     const path = join(tempDir(), "ledger.jsonl");
     const complete = line(fakeRecord("01AA")) + line(fakeRecord("02BB"));
     for (const torn of ['{"op":"issue","serial":"03', JSON.stringify(fakeRecord("03CC")), "garbage"]) {
       writeFileSync(path, complete + torn);
       assert.deepEqual(
-        readLedger(path).map((record) => (record as IssueRecord).serial),
+        readRecords(path).map((record) => (record as IssueRecord).serial),
         ["01AA", "02BB"],
       );
       repairTornTail(path);
       assert.equal(readFileSync(path, "utf8"), complete);
-      assert.equal(readLedger(path).length, 2);
+      assert.equal(readRecords(path).length, 2);
     }
   });
 
@@ -63,9 +57,9 @@ describe("ledger", () => {
     const path = join(tempDir(), "ledger.jsonl");
     writeFileSync(path, line(fakeRecord("01AA")) + '{"op":"iss');
     repairTornTail(path);
-    appendRecord(path, fakeRecord("02BB"));
+    appendRecords(path, [fakeRecord("02BB")]);
     assert.deepEqual(
-      readLedger(path).map((record) => (record as IssueRecord).serial),
+      readRecords(path).map((record) => (record as IssueRecord).serial),
       ["01AA", "02BB"],
     );
   });

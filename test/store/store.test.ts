@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { NutcaError } from "../../src/errors.js";
-import { readLedger, type IssueRecord } from "../../src/store/ledger.js";
+import { LedgerReader, type IssueRecord } from "../../src/store/ledger.js";
 import { CaStore } from "../../src/store/store.js";
 import { modeOf, snapshotDir, tempDir } from "../helpers/cli.js";
 import { fakeRecord } from "../helpers/records.js";
@@ -19,9 +19,9 @@ function storeWith(records: IssueRecord[], tail = ""): CaStore {
 
 /**
  * Stages records' files the way a commit does: flat in staging/<first serial>/, each named
- * `<serial>~<store path encoded>`; `legacy` leaves out the serial prefix, as nutca 0.1.0 did.
+ * `<serial>~<store path encoded>`; `unkeyed` leaves out the serial prefix.
  */
-function stage(store: CaStore, record: IssueRecord, group: IssueRecord = record, legacy = false): void {
+function stage(store: CaStore, record: IssueRecord, group: IssueRecord = record, unkeyed = false): void {
   const dir = store.layout.staging(group.serial);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const files: Record<string, string> = {
@@ -31,7 +31,7 @@ function stage(store: CaStore, record: IssueRecord, group: IssueRecord = record,
   };
   for (const [path, data] of Object.entries(files)) {
     const encoded = path.split("/").map(encodeURIComponent).join("%2F");
-    writeFileSync(join(dir, legacy ? encoded : `${record.serial}~${encoded}`), data, { mode: 0o600 });
+    writeFileSync(join(dir, unkeyed ? encoded : `${record.serial}~${encoded}`), data, { mode: 0o600 });
   }
 }
 
@@ -74,7 +74,7 @@ describe("store recovery", () => {
     assert.equal(existsSync(join(store.root, ".nutca-tmp-nutca-store.json-123456")), false);
     assert.deepEqual(readdirSync(store.layout.stagingDir), []);
     assert.deepEqual(
-      readLedger(store.layout.ledger).map((r) => (r as IssueRecord).serial),
+      new LedgerReader(store.layout.ledger).read().map((r) => (r as IssueRecord).serial),
       ["01CA", "0AAA"],
     );
     assert.ok(readFileSync(store.layout.ledger, "utf8").endsWith("\n"), "the torn tail is gone");
@@ -91,13 +91,12 @@ describe("store recovery", () => {
     assert.deepEqual(readdirSync(store.layout.stagingDir), []);
   });
 
-  test("files staged by nutca 0.1.0 (no serial in their names) are still recovered", () => {
+  test("a staging file named without a record key belongs to no commit and is discarded", () => {
     const committed = fakeRecord("0AAA", "ups1");
     const store = storeWith([fakeRecord("01CA", "ca"), committed]);
     stage(store, committed, committed, true);
-    stage(store, fakeRecord("0BBB", "ghost"), fakeRecord("0BBB", "ghost"), true);
     store.recover();
-    assert.deepEqual(readdirSync(join(store.root, "issued")), ["ups1.crt.pem"]);
+    assert.equal(existsSync(join(store.root, "issued")), false);
     assert.deepEqual(readdirSync(store.layout.stagingDir), []);
   });
 
@@ -150,7 +149,7 @@ describe("store recovery", () => {
     assert.equal(readFileSync(join(store.root, "private/c1.key.pem"), "utf8"), "key\n");
     assert.equal(modeOf(join(store.root, "private/c1.key.pem")), 0o600);
     assert.deepEqual(readdirSync(store.layout.stagingDir), []);
-    assert.equal(readLedger(store.layout.ledger).length, 2);
+    assert.equal(new LedgerReader(store.layout.ledger).read().length, 2);
     await assert.rejects(
       store.commitIssuance(record, files, () => undefined),
       /already in the ledger/,

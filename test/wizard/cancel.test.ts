@@ -5,8 +5,10 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { runSteps } from "../../src/cli/wizard/apply.js";
+import { initCommand } from "../../src/cli/wizard/create-ca.js";
 import { wizard } from "../../src/cli/wizard/index.js";
 import type { Step } from "../../src/cli/wizard/plan.js";
+import { serverCommand } from "../../src/cli/wizard/servers.js";
 import { CaStore } from "../../src/store/store.js";
 import { PASSPHRASE, scratch, testEnv, wizardContext } from "./fixtures.js";
 import { KEY, Terminal } from "./terminal.js";
@@ -25,7 +27,7 @@ function start() {
 test("Ctrl-C at the first question: cancelled, nothing written", async () => {
   const { root, store, term, run } = start();
   await term.answer("CA name", KEY.ctrlC);
-  await assert.rejects(run, { name: "WizardCancelled", message: "cancelled — nothing was changed" });
+  await assert.rejects(run, { code: "CANCELLED", exitCode: 130, line: "cancelled — nothing was changed" });
   assert.ok(!existsSync(store));
   assert.deepEqual(readdirSync(root), []);
 });
@@ -39,7 +41,7 @@ test("Ctrl-C at the passphrase, and at the final confirmation: still nothing wri
   await first.term.answer("Default expiry", KEY.enter);
   await first.term.answer("Protect the CA key", KEY.enter);
   await first.term.answer("CA passphrase", "half typed" + KEY.ctrlC);
-  await assert.rejects(first.run, { name: "WizardCancelled" });
+  await assert.rejects(first.run, { code: "CANCELLED" });
   assert.ok(!existsSync(first.store));
 
   const second = start();
@@ -63,7 +65,7 @@ test("Ctrl-C at the passphrase, and at the final confirmation: still nothing wri
   await term.answer("Limit the CA", KEY.enter);
   await term.answer("Output directory", KEY.backspace + join(second.root, "out") + KEY.enter);
   await term.answer("Go ahead?", KEY.ctrlC);
-  await assert.rejects(second.run, { name: "WizardCancelled", message: "cancelled — nothing was changed" });
+  await assert.rejects(second.run, { code: "CANCELLED", exitCode: 130, line: "cancelled — nothing was changed" });
   assert.deepEqual(readdirSync(second.root), []);
 });
 
@@ -75,6 +77,7 @@ test("answering no to the plan changes nothing and is not an error", async () =>
   await term.answer("Protect the CA key", "n" + KEY.enter);
   await term.answer("WITHOUT a passphrase anyway?", "y" + KEY.enter);
   await term.answer("How do the NUT hosts talk TLS?", KEY.space + KEY.down + KEY.down + KEY.space + KEY.enter);
+  await term.answer("Does upsmon run on a upsd host too", KEY.enter);
   await term.answer("is it this machine?", "n" + KEY.enter);
   await term.answer("its name in the store", "ups1" + KEY.enter);
   await term.answer("DNS names", KEY.enter);
@@ -96,16 +99,17 @@ test("Ctrl-C while a command runs: it finishes, the next does not start, the CA 
   const store = join(root, "store");
   const term = new Terminal();
   const steps: Step[] = [];
+  const answers = { name: "NUT private CA", keyType: "ec-p256", notAfter: "never", leafNotAfter: "never" } as const;
   const commands = [
-    ["--store", store, "init", "--no-passphrase"],
-    ["--store", store, "issue", "server", "ups1", "--dns", "ups1.example.net"],
+    initCommand(store, answers, { dns: [], ip: [] }),
+    serverCommand(store, { name: "ups1", dns: ["ups1.example.net"], ip: [] }),
   ];
   const listeners = process.listenerCount("SIGINT");
   const running = runSteps({ io: term.io, env: testEnv(join(root, "config")) }, commands, undefined, steps);
   process.emit("SIGINT");
   await assert.rejects(running, {
-    name: "WizardCancelled",
-    message: "cancelled — the 1 command(s) shown above were completed; nothing is half-made",
+    code: "CANCELLED",
+    line: "cancelled — the 1 command(s) shown above were completed; nothing is half-made",
   });
   assert.match(term.text, /Ctrl-C: stopping after this step/);
   assert.equal(steps.length, 1);

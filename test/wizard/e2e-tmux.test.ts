@@ -36,6 +36,7 @@ test("wizard in a terminal: CA, server, two clients, NSS + stunnel exports that 
     await tmux.answer("Repeat the passphrase:", PASSPHRASE, "Enter");
     // NUT's own TLS is checked already; add stunnel.
     await tmux.answer("How do the NUT hosts talk TLS?", "", "Down", "Space", "Enter");
+    await tmux.answer("Does upsmon run on a upsd host too", "", "Enter");
     await tmux.answer("NUT on the upsd/upsmon hosts is built with:", "", "Enter"); // NSS first
     await tmux.answer("Where will NUT's TLS files live on those hosts?", "", "Enter");
     await tmux.answer("upsd host 1: is it this machine?", "n", "Enter");

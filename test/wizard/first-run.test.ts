@@ -29,6 +29,7 @@ test("empty store to CA, server, client and OpenSSL + shim exports; the summary 
   await term.answer("CA passphrase", PASSPHRASE + KEY.enter);
   await term.answer("Repeat the passphrase", PASSPHRASE + KEY.enter);
   await term.answer("How do the NUT hosts talk TLS?", KEY.down.repeat(2) + KEY.space + KEY.enter);
+  await term.answer("Does upsmon run on a upsd host too", KEY.enter);
   await term.answer("NUT on the upsd/upsmon hosts is built with:", KEY.down + KEY.enter);
   await term.answer("Where will NUT's TLS files live", KEY.enter);
   await term.answer("upsd host 1: is it this machine? (Y/n)", "n" + KEY.enter);

@@ -6,8 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after } from "node:test";
 import { fileURLToPath } from "node:url";
+import { init } from "../../src/cli/commands/init.js";
+import { issue } from "../../src/cli/commands/issue.js";
 import { createContext, type Context } from "../../src/cli/context.js";
-import { runCommand } from "../../src/cli/wizard/run.js";
 
 export const PASSPHRASE = "correct horse battery staple";
 
@@ -34,11 +35,15 @@ export function wizardContext(env: NodeJS.ProcessEnv): Context {
 
 /** A store with an encrypted CA, a server ups1 (two names, one IP) and a client mon1. */
 export async function makeStore(storeDir: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const run = (argv: string[]) =>
-    runCommand(["--store", storeDir, ...argv], { env: { ...env, NUTCA_PASSPHRASE: PASSPHRASE }, warn: () => {} });
-  await run(["init", "--name", "Test CA"]);
-  await run(["issue", "server", "ups1", "--dns", "ups1.example.net,ups.example.net", "--ip", "192.168.1.10"]);
-  await run(["issue", "client", "mon1"]);
+  const context: Context = {
+    ...createContext({ store: storeDir }, { ...env, NUTCA_PASSPHRASE: PASSPHRASE }),
+    storeDir,
+    interactive: false,
+    warn: () => {},
+  };
+  await init({ name: "Test CA" }, context);
+  await issue("server", "ups1", { dns: ["ups1.example.net", "ups.example.net"], ip: ["192.168.1.10"] }, context);
+  await issue("client", "mon1", {}, context);
 }
 
 export const NUTCA_BIN = fileURLToPath(new URL("../../../bin/nutca.js", import.meta.url));

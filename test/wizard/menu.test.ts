@@ -43,6 +43,7 @@ test("add clients: the CA passphrase is checked as typed, then the client and it
   await term.answer("What next?", KEY.down + KEY.enter);
   // stunnel only: uncheck NUT's own TLS, check stunnel.
   await term.answer("How do the NUT hosts talk TLS?", KEY.space + KEY.down + KEY.space + KEY.enter);
+  await term.answer("Does upsmon run on a upsd host too", KEY.enter);
   await term.answer("Client host names", "mon1" + KEY.enter);
   await term.waitFor(`"mon1" is already used`);
   term.type(KEY.ctrlU + "mon2" + KEY.enter);
@@ -95,6 +96,7 @@ test("add a server on this machine", async () => {
   await term.answer("What next?", KEY.enter);
   await term.answer("CA passphrase:", PASSPHRASE + KEY.enter);
   await term.answer("How do the NUT hosts talk TLS?", KEY.space + KEY.down.repeat(2) + KEY.space + KEY.enter);
+  await term.answer("Does upsmon run on a upsd host too", KEY.enter);
   await term.answer("upsd host 1: is it this machine? (y/N)", "y" + KEY.enter);
   await term.answer("its name in the store (usually its host name): (nas)", KEY.enter);
   await term.answer("DNS names clients use for nas", KEY.enter);

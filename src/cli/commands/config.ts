@@ -3,7 +3,7 @@
  * opens the CA store: preferences only choose defaults.
  */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { StoreLayout } from "../../store/layout.js";
 import {
   openSettings,
   parseSetting,
@@ -61,7 +61,7 @@ async function set(key: SettingKey, raw: string, context: Context): Promise<Comm
   const value = await parseSetting(key, raw, context.now);
   const settings = await openSettings(context.env);
   settings.set({ [key]: value });
-  if (key === "storeDir" && !existsSync(join(value, "nutca-store.json"))) {
+  if (key === "storeDir" && !existsSync(new StoreLayout(value).meta)) {
     context.warn(`${value} holds no CA yet: nutca init (or the wizard) will create one there`);
   }
   return { data: { key, value, file: settings.path }, human: `Saved ${key} = ${value} in ${settings.path}` };

@@ -9,7 +9,7 @@ import { lookupUser } from "../../doctor/access.js";
 import { doctorExport } from "../../doctor/export.js";
 import { doctorStore } from "../../doctor/store.js";
 import { CheckBuilder, report, type DoctorCheck, type DoctorReport } from "../../doctor/types.js";
-import { isNutcaError, NutcaError } from "../../errors.js";
+import { EXIT, isNutcaError, NutcaError } from "../../errors.js";
 import { findOnPath } from "../../nut/backend.js";
 import type { x509 } from "../../pki/x509.js";
 import { CaStore } from "../../store/store.js";
@@ -74,7 +74,7 @@ export async function doctor(options: DoctorOptions, context: Context): Promise<
   }
   const result = report(checks);
   const data = { store: store.hasCa() ? store.root : null, export: exportDir ?? null, ...result };
-  return { data, human: render(result, store.root, exportDir), exitCode: result.healthy ? 0 : 1 };
+  return { data, human: render(result, store.root, exportDir), exitCode: result.healthy ? EXIT.ok : EXIT.problemFound };
 }
 
 /** The passphrase when one can be had without failing: a missing one skips the CA-key check. */

@@ -1,3 +1,4 @@
+import { EXIT } from "../../errors.js";
 import { parseWindow } from "../../pki/expiring.js";
 import { describeNotAfter } from "../../pki/validity.js";
 import { readCrl } from "../../store/crl.js";
@@ -5,9 +6,6 @@ import { currentEntries } from "../../store/entries.js";
 import { CaStore } from "../../store/store.js";
 import type { CommandResult, Context } from "../context.js";
 import { table } from "../output.js";
-
-/** Exit status of `list --expiring` when something is due: not an error, a signal for cron and monitoring. */
-export const EXPIRING_EXIT_CODE = 3;
 
 /**
  * What expires within a window: the CA, the current certificate of each name
@@ -49,5 +47,5 @@ export async function listExpiring(window: string, context: Context): Promise<Co
     certificates: due,
     crl: crl ? { nextUpdate: crlNextUpdate?.toISOString() ?? null, due: crlDue } : null,
   };
-  return { data, human, exitCode: anything ? EXPIRING_EXIT_CODE : 0 };
+  return { data, human, exitCode: anything ? EXIT.due : EXIT.ok };
 }

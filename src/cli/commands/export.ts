@@ -1,35 +1,31 @@
+import { NutcaError } from "../../errors.js";
 import { CaStore } from "../../store/store.js";
 import type { CommandResult, Context } from "../context.js";
-import { EXPORT_TARGETS, type ExportTarget, type TargetOptions } from "../export-targets.js";
 import { table } from "../output.js";
+import { findTarget } from "../targets/index.js";
+import type { ExportCommonOptions, ExportTarget } from "../targets/target.js";
 import { writeBundle } from "../write-bundle.js";
 
-export interface ExportOptions extends TargetOptions {
-  out?: string;
-  installDir?: string;
-  force?: boolean;
-}
-
 /**
- * The target by name, from this module's own EXPORT_TARGETS: in the CLI
- * bundle, main's copy registers the options, and the builders run in the
- * export command's file (scripts/bundle.mjs).
+ * The target by name, from this module's own registry: in the CLI bundle,
+ * main's copy registers the options, and the builders run in the export
+ * command's file (scripts/bundle.mjs).
  */
 export function exportTarget(
   name: string,
   args: readonly string[],
-  options: ExportOptions,
+  options: ExportCommonOptions,
   context: Context,
 ): Promise<CommandResult> {
-  const target = EXPORT_TARGETS.find((candidate) => candidate.name === name);
-  if (!target) throw new Error(`no export target ${name}`);
+  const target = findTarget(name);
+  if (!target) throw new NutcaError("INTERNAL", `no export target ${name}`, "report it");
   return exportBundle(target, args, options, context);
 }
 
-export async function exportBundle(
-  target: ExportTarget,
+export async function exportBundle<O extends object>(
+  target: ExportTarget<O>,
   args: readonly string[],
-  options: ExportOptions,
+  options: O & ExportCommonOptions,
   context: Context,
 ): Promise<CommandResult> {
   const store = new CaStore(context.storeDir);

@@ -8,6 +8,7 @@ import { pkcs8ToPem } from "../../pki/pkcs8.js";
 import { certificateFacts, createCaCertificate, createIntermediateCertificate } from "../../pki/profiles.js";
 import { describeNotAfter, parseNotAfter } from "../../pki/validity.js";
 import type { x509 } from "../../pki/x509.js";
+import { CHECKOUT_FILES, storePaths } from "../../store/layout.js";
 import { CaStore, STORE_FORMAT, type StoreMeta } from "../../store/store.js";
 import type { CommandResult, Context } from "../context.js";
 import { newPassphrase } from "../passphrase.js";
@@ -169,14 +170,12 @@ function limitedTo(permitted: { dns: readonly string[]; ip: readonly string[] })
 
 /** Files an empty store, or an init that a crash interrupted, may hold; anything else is someone's data. */
 const STORE_ENTRIES = new Set([
-  "README.md",
-  ".gitignore",
-  ".gitkeep",
-  "ca.crt.pem",
-  "root.crt.pem",
-  "private",
-  "ledger.jsonl",
-  "store.lock",
+  ...CHECKOUT_FILES,
+  storePaths.caCert,
+  storePaths.rootCert,
+  storePaths.privateDir,
+  storePaths.ledger,
+  storePaths.lock,
 ]);
 
 function assertUsableDirectory(root: string): void {
@@ -193,6 +192,9 @@ function assertUsableDirectory(root: string): void {
 
 /** The ledger record of a CA certificate: ca.crt.pem (the CA that signs leaves) or root.crt.pem above it. */
 async function caRecord(certificate: x509.X509Certificate, name: "ca" | "root", keyType: KeyType, now: Date) {
-  const files = { cert: `${name}.crt.pem`, key: `private/${name}.key.pem` };
+  const files =
+    name === "ca"
+      ? { cert: storePaths.caCert, key: storePaths.caKey }
+      : { cert: storePaths.rootCert, key: storePaths.rootKey };
   return issueRecord({ certificate: await certificateFacts(certificate), name, kind: "ca", keyType, files, now });
 }

@@ -13,7 +13,8 @@ import { NutcaError, type Problem } from "../../errors.js";
 import type { LeafKind } from "../../pki/leaf-certificate.js";
 import type { CaStore } from "../../store/store.js";
 import type { Context } from "../context.js";
-import { EXPORT_TARGETS, type ExportTarget, type TargetOptions } from "../export-targets.js";
+import { findTarget } from "../targets/index.js";
+import type { AnyExportTarget } from "../targets/target.js";
 import { writeBundle } from "../write-bundle.js";
 
 export interface BatchExportOptions {
@@ -47,7 +48,7 @@ export interface ExportRow {
 }
 
 export interface ExportPlan {
-  readonly targets: readonly ExportTarget[];
+  readonly targets: readonly AnyExportTarget[];
   readonly out: string;
   readonly options: BatchExportOptions;
 }
@@ -70,7 +71,7 @@ export function planBatchExport(options: BatchExportOptions): ExportPlan | undef
     return undefined;
   }
   const targets = names.map((name) => {
-    const target = EXPORT_TARGETS.find((candidate) => candidate.name === name);
+    const target = findTarget(name);
     if (!target || !(name in BATCH_TARGETS)) {
       throw new NutcaError("USAGE", `a batch cannot export "${name}"`, `use ${Object.keys(BATCH_TARGETS).join(", ")}`);
     }
@@ -129,7 +130,7 @@ export async function exportBatch(
   context: Context,
 ): Promise<ExportedBundle[]> {
   const exported: ExportedBundle[] = [];
-  const write = async (target: ExportTarget, name: string, out: string, args: string[], extra: TargetOptions) => {
+  const write = async (target: AnyExportTarget, name: string, out: string, args: string[], extra: object) => {
     if (existsSync(out) && plan.options.force !== true) {
       exported.push({ name, target: target.name, out, status: "kept" });
       return;

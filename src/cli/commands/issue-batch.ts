@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { isNutcaError, NutcaError, type Problem } from "../../errors.js";
+import { issueSetting, liveEntries, signLeaf, type LeafPlan, type SignedLeaf } from "../../store/issuance.js";
 import { loadSigner } from "../../store/signer.js";
 import type { IssueRecord } from "../../store/ledger.js";
 import { CaStore, type Entry } from "../../store/store.js";
@@ -15,7 +16,7 @@ import { table } from "../output.js";
 import { existingPassphrase } from "../passphrase.js";
 import { exportBatch, exportRowProblems, planBatchExport, type BatchExportOptions } from "./issue-batch-export.js";
 import { progressBar } from "../progress.js";
-import { issueSetting, liveEntries, prepareLeaf, signLeaf, type PreparedLeaf, type SignedLeaf } from "./issue.js";
+import { planIssue } from "./issue.js";
 
 export interface IssueBatchOptions extends BatchExportOptions {
   from: string;
@@ -40,8 +41,7 @@ export async function issueBatch(options: IssueBatchOptions, context: Context): 
   const leaves = prepareAll(
     options.from,
     manifest,
-    (row) =>
-      prepareLeaf(row.kind, row.name, { dns: row.dns, ip: row.ip, key: row.key, notAfter: row.notAfter }, setting),
+    (row) => planIssue(row.kind, row.name, { dns: row.dns, ip: row.ip, key: row.key, notAfter: row.notAfter }, setting),
     exportProblems,
   );
 
@@ -132,11 +132,11 @@ function readManifest(path: string, now: Date): Manifest {
 function prepareAll(
   path: string,
   manifest: Manifest,
-  prepare: (row: ManifestRow) => PreparedLeaf,
+  prepare: (row: ManifestRow) => LeafPlan,
   otherProblems: readonly Problem[],
 ) {
   const problems: Problem[] = [...manifest.problems, ...otherProblems];
-  const leaves: PreparedLeaf[] = [];
+  const leaves: LeafPlan[] = [];
   for (const row of manifest.rows) {
     try {
       leaves.push(prepare(row));

@@ -7,7 +7,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { isIP } from "node:net";
-import { NutcaError } from "../../errors.js";
+import { EXIT, NutcaError } from "../../errors.js";
 import { evaluateProbe, type ProbeReport } from "../../nut/probe-report.js";
 import { probeServer, type ProbeTarget } from "../../nut/starttls.js";
 import { decodeObjects } from "../../pki/objects.js";
@@ -43,7 +43,7 @@ export async function probe(address: string, options: ProbeOptions, context: Con
   };
   const outcome = await probeServer(target);
   const report = evaluateProbe({ target, outcome, anchors, trustSource: source, expectedName, now: context.now });
-  return { data: report, human: render(report), exitCode: report.verified ? 0 : 1 };
+  return { data: report, human: render(report), exitCode: report.verified ? EXIT.ok : EXIT.problemFound };
 }
 
 export function parseAddress(text: string, defaultPort: number): { host: string; port: number } {

@@ -1,10 +1,10 @@
-import { Command } from "commander";
-import { EXPORT_TARGETS, type ExportTarget } from "../export-targets.js";
+import { EXPORT_TARGETS } from "../targets/index.js";
+import type { AnyExportTarget } from "../targets/target.js";
 
 /**
  * The export commands to run again after a certificate changed: every target
  * that takes this kind of certificate, by its `<name>` argument or its
- * `--server`/`--client` option (read from the target's own option set-up, so
+ * `--server`/`--client` option (read from the target's own flags, so
  * new targets appear here without a change). A certificate signed from a
  * request has no key in the store: the host gets the certificate alone.
  */
@@ -16,10 +16,8 @@ export function reexportLines(name: string, kind: string, hasKey: boolean): stri
   });
 }
 
-function exportLine(target: ExportTarget, name: string, kind: string): string | undefined {
-  const command = new Command();
-  target.addOptions?.(command);
-  const options = command.options.filter((option) => option.mandatory);
+function exportLine(target: AnyExportTarget, name: string, kind: string): string | undefined {
+  const options = target.flags().filter((option) => option.mandatory);
   const own = options.find((option) => option.long === `--${kind}`);
   if (!own && (target.arguments ?? []).length === 0) return undefined;
   if (!own && /server|upsd|client|upsmon/.test(target.name) && !target.name.includes(kindWord(kind))) return undefined;

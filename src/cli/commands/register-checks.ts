@@ -31,7 +31,7 @@ export function addCheckCommands(program: Command, execute: Execute): void {
 
   program
     .command("doctor")
-    .description("check the store (and an export bundle) and say how to fix what is wrong; exit 1 on a problem")
+    .description("check the store (and an export bundle) and say how to fix what is wrong; exit 4 on a problem")
     .option("--export <dir>", "also check this export directory (as written by nutca export, or as installed)")
     .option("--nut-user <user>", "the user NUT's daemons run as, for the NSS database access check (default nut)")
     .addOption(

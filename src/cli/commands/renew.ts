@@ -1,30 +1,28 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { NutcaError } from "../../errors.js";
 import { parseWindow } from "../../pki/expiring.js";
-import { generateLeafKey, keyTypeOfSpki, parseKeyType, type KeyType } from "../../pki/keys.js";
-import { createLeafCertificate } from "../../pki/leaf-certificate.js";
-import { assertPermitted, permittedOf } from "../../pki/name-constraints.js";
+import { parseKeyType, type KeyType } from "../../pki/keys.js";
+import { keyTypeOfSpki } from "../../pki/keys.js";
+import type { LeafKind } from "../../pki/leaf-certificate.js";
 import type { Issuer } from "../../pki/profiles.js";
-import { randomSerial } from "../../pki/serial.js";
-import {
-  assertNotAfterWithin,
-  describeNotAfter,
-  isNever,
-  NEVER,
-  notBeforeFor,
-  parseNotAfter,
-} from "../../pki/validity.js";
+import { describeNotAfter, isNever, NEVER, notBeforeFor } from "../../pki/validity.js";
 import type { x509 } from "../../pki/x509.js";
+import { readCertificate } from "../../store/certificates.js";
 import { currentEntries } from "../../store/entries.js";
+import {
+  issueSetting,
+  leafNotAfter,
+  planLeaf,
+  signLeaf,
+  type IssueSetting,
+  type LeafPlan,
+} from "../../store/issuance.js";
 import type { IssueRecord } from "../../store/ledger.js";
-import { issueRecord } from "../../store/record.js";
-import { loadSigner, readCa } from "../../store/signer.js";
-import { CaStore, type Entry, type StoreFile } from "../../store/store.js";
+import { loadSigner } from "../../store/signer.js";
+import { CaStore, type Entry } from "../../store/store.js";
 import type { CommandResult, Context } from "../context.js";
 import { existingPassphrase } from "../passphrase.js";
 import { reexportLines } from "./reexport.js";
-import { readCertificate } from "../../store/certificates.js";
 
 export interface RenewOptions {
   rekey?: boolean | undefined;
@@ -49,14 +47,12 @@ export async function renew(name: string | undefined, options: RenewOptions, con
     throw new NutcaError("USAGE", "--key chooses the type of a new key", "pass it with --rekey");
   }
   const store = new CaStore(context.storeDir);
-  store.readMeta();
-  const ca = readCa(store);
+  const setting = issueSetting(store, context.now);
   const plan: Plan = {
     rekey: options.rekey === true,
     keyType: options.key === undefined ? undefined : parseKeyType(options.key),
-    notAfter: options.notAfter === undefined ? undefined : parseNotAfter(options.notAfter, context.now),
+    notAfter: options.notAfter === undefined ? undefined : leafNotAfter(options.notAfter, setting),
   };
-  if (plan.notAfter) assertNotAfterWithin(plan.notAfter, ca.notAfter);
   const targets =
     name === undefined ? dueEntries(store, options.expiring!, context.now) : [renewable(store, name, plan)];
   const keyless = plan.rekey ? targets.filter((entry) => !entry.files.key) : [];
@@ -73,9 +69,12 @@ export async function renew(name: string | undefined, options: RenewOptions, con
       human: `Nothing expires within ${options.expiring}: nothing renewed.`,
     };
   }
-  const signer = await loadSigner(store, { ca }, () => existingPassphrase(options, context));
+  const leaves = targets.map((entry) => planRenewal(store, entry, plan, setting));
+  const signer = await loadSigner(store, setting, () => existingPassphrase(options, context));
   const renewed: IssueRecord[] = [];
-  for (const entry of targets) renewed.push(await renewOne(store, signer, entry, plan, context.now));
+  for (const [i, entry] of targets.entries()) {
+    renewed.push(await renewOne(store, signer, entry, leaves[i]!, plan, setting));
+  }
 
   const human = renewed.flatMap((record, i) => describe(store, targets[i]!, record, plan.rekey));
   return { data: { renewed }, human: human.join("\n").trimEnd() };
@@ -110,57 +109,45 @@ function renewable(store: CaStore, name: string, plan: Plan): Entry {
   return entry;
 }
 
-async function renewOne(store: CaStore, signer: Issuer, entry: Entry, plan: Plan, now: Date): Promise<IssueRecord> {
+/** The same names and subject under a new serial; the same key unless --rekey. Checked before anything is signed. */
+function planRenewal(store: CaStore, entry: Entry, plan: Plan, setting: IssueSetting): LeafPlan {
   const old = readCertificate(store, store.layout.serialCert(entry.serial));
-  const keyFiles: StoreFile[] = [];
-  let key: { spki: Uint8Array<ArrayBuffer>; keyType: KeyType };
-  let renews: IssueRecord["renews"] = { serial: entry.serial };
-  if (plan.rekey) {
-    const keyType = plan.keyType ?? parseKeyType(entry.keyType);
-    const fresh = await generateLeafKey(keyType);
-    key = { spki: fresh.spki, keyType };
-    // The old key is kept beside the new one: the old certificate stays valid until it expires or is revoked.
-    const archived = store.relative(store.layout.archivedKey(entry.name, entry.serial));
-    keyFiles.push({ path: archived, data: readKey(store, entry) });
-    keyFiles.push({ path: `private/${entry.name}.key.pem`, data: fresh.pkcs8Pem });
-    renews = { serial: entry.serial, key: archived };
-  } else {
-    const spki = new Uint8Array(old.publicKey.rawData);
-    key = { spki, keyType: keyTypeOfSpki(spki) };
-  }
-  assertPermitted(entry, permittedOf(signer.certificate));
-  const certificate = await createLeafCertificate(
+  const spki = new Uint8Array(old.publicKey.rawData);
+  return planLeaf(
     {
-      kind: entry.kind as "server" | "client",
-      commonName: old.subjectName.getField("CN")[0] ?? entry.dns[0] ?? entry.name,
-      organization: old.subjectName.getField("O")[0],
+      kind: entry.kind as LeafKind,
+      name: entry.name,
       dns: entry.dns,
       ip: entry.ip,
-      keyType: key.keyType,
-      publicKey: key.spki,
-      notAfter: plan.notAfter ?? sameLifetime(old, signer.certificate.notAfter, now),
-      serial: randomSerial(),
-      now,
+      subject: {
+        commonName: old.subjectName.getField("CN")[0] ?? entry.dns[0] ?? entry.name,
+        organization: old.subjectName.getField("O")[0],
+      },
+      notAfter: plan.notAfter ?? sameLifetime(old, setting.ca.notAfter, setting.now),
+      key: plan.rekey
+        ? { generate: parseKeyType(plan.keyType ?? entry.keyType) }
+        : { publicKey: spki, keyType: keyTypeOfSpki(spki), inStore: entry.files.key !== undefined },
     },
-    signer,
+    setting,
   );
-  const files = {
-    cert: `issued/${entry.name}.crt.pem`,
-    ...(plan.rekey || entry.files.key ? { key: `private/${entry.name}.key.pem` } : {}),
-  };
-  const base = issueRecord({ certificate, name: entry.name, kind: entry.kind, keyType: key.keyType, files, now });
-  const record: IssueRecord = { ...base, renews };
-  const certPem = certificate.pem + "\n";
-  await store.commitIssuance(
-    record,
-    [{ path: `by-serial/${record.serial}.crt.pem`, data: certPem }, { path: files.cert, data: certPem }, ...keyFiles],
-    (entries) => {
-      const current = entries.findLast((candidate) => candidate.name === entry.name);
-      if (current?.serial !== entry.serial || (current.status === "revoked" && !plan.rekey)) {
-        throw new NutcaError("USAGE", `"${entry.name}" changed while renewing`, "run the command again");
-      }
-    },
-  );
+}
+
+async function renewOne(
+  store: CaStore,
+  signer: Issuer,
+  entry: Entry,
+  leaf: LeafPlan,
+  plan: Plan,
+  setting: IssueSetting,
+): Promise<IssueRecord> {
+  const renews = { serial: entry.serial, ...(plan.rekey ? { oldKeyPem: readKey(store, entry) } : {}) };
+  const { record, files } = await signLeaf(leaf, signer, setting, renews);
+  await store.commitIssuance(record, files, (entries) => {
+    const current = entries.findLast((candidate) => candidate.name === entry.name);
+    if (current?.serial !== entry.serial || (current.status === "revoked" && !plan.rekey)) {
+      throw new NutcaError("USAGE", `"${entry.name}" changed while renewing`, "run the command again");
+    }
+  });
   return record;
 }
 
@@ -174,7 +161,7 @@ function sameLifetime(old: x509.X509Certificate, caNotAfter: Date, now: Date): D
 
 function readKey(store: CaStore, entry: Entry): string {
   try {
-    return readFileSync(join(store.root, entry.files.key!), "utf8");
+    return readFileSync(store.layout.resolve(entry.files.key!), "utf8");
   } catch (error) {
     throw new NutcaError("STORE_CORRUPT", `cannot read the key of "${entry.name}"`, "run nutca doctor", {
       cause: error,

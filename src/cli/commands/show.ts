@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describeNotAfter } from "../../pki/validity.js";
 import { CaStore } from "../../store/store.js";
 import type { CommandResult, Context } from "../context.js";
@@ -13,15 +12,15 @@ export async function show(nameOrSerial: string, options: ShowOptions, context: 
   const store = new CaStore(context.storeDir);
   store.readMeta();
   const entry = store.findEntry(nameOrSerial, context.now);
-  const certPath = entry.kind === "ca" ? join(store.root, entry.files.cert) : store.layout.serialCert(entry.serial);
+  const certPath = entry.kind === "ca" ? store.layout.resolve(entry.files.cert) : store.layout.serialCert(entry.serial);
   const certificate = readCertificate(store, certPath);
   const sha1 = Buffer.from(await certificate.getThumbprint("SHA-1"))
     .toString("hex")
     .toUpperCase();
   const pem = readFileSync(certPath, "utf8");
   const files = {
-    cert: join(store.root, entry.files.cert),
-    ...(entry.files.key ? { key: join(store.root, entry.files.key) } : {}),
+    cert: store.layout.resolve(entry.files.cert),
+    ...(entry.files.key ? { key: store.layout.resolve(entry.files.key) } : {}),
   };
   const data = { ...entry, issuer: certificate.issuer, sha1, files, pem };
   if (options.pem) return { data, human: pem.trimEnd() };

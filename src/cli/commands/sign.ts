@@ -1,24 +1,14 @@
 import { readFileSync } from "node:fs";
 import { NutcaError } from "../../errors.js";
 import { readSigningRequest, type SigningRequest } from "../../pki/csr.js";
-import { createLeafCertificate, type LeafKind } from "../../pki/leaf-certificate.js";
-import { assertPermitted, constrainedNames, permittedOf } from "../../pki/name-constraints.js";
-import {
-  checkCommonName,
-  checkNameCount,
-  isIpAddress,
-  parseDnsName,
-  parseEntryName,
-  parseIpAddress,
-} from "../../pki/names.js";
-import { randomSerial } from "../../pki/serial.js";
+import type { LeafKind } from "../../pki/leaf-certificate.js";
+import { isIpAddress, parseDnsName, parseEntryName, parseIpAddress } from "../../pki/names.js";
 import { describeNotAfter } from "../../pki/validity.js";
-import { issueRecord } from "../../store/record.js";
-import { loadSigner, readCa } from "../../store/signer.js";
+import { assertNameFree, issueSetting, planLeaf, signLeaf, unique } from "../../store/issuance.js";
+import { loadSigner } from "../../store/signer.js";
 import { CaStore } from "../../store/store.js";
 import type { CommandResult, Context } from "../context.js";
 import { existingPassphrase } from "../passphrase.js";
-import { assertNameFree, leafNotAfter, unique } from "./issue.js";
 
 export interface SignOptions {
   profile?: string | undefined;
@@ -39,9 +29,6 @@ export async function sign(csrFile: string, options: SignOptions, context: Conte
   const { dns, ip } = overridden
     ? { dns: unique((options.dns ?? []).map(parseDnsName)), ip: unique((options.ip ?? []).map(parseIpAddress)) }
     : requestedNames(request, context.warn);
-  checkNameCount(dns.length + ip.length);
-  const name = parseEntryName(options.name ?? defaultName(request, dns));
-  if (name === "ca") throw new NutcaError("BAD_NAME", `"ca" is the CA's own name`, "choose another --name");
   if (kind === "server" && dns.length + ip.length === 0) {
     throw new NutcaError(
       "USAGE",
@@ -49,45 +36,29 @@ export async function sign(csrFile: string, options: SignOptions, context: Conte
       "pass --dns <host> and/or --ip <address>",
     );
   }
-  const commonName = checkCommonName(dns[0] ?? name);
   const store = new CaStore(context.storeDir);
-  const meta = store.readMeta();
-  const ca = readCa(store);
-  if (Buffer.from(request.spki).equals(Buffer.from(ca.publicKey.rawData))) {
+  const setting = issueSetting(store, context.now);
+  const leaf = planLeaf(
+    {
+      kind,
+      name: options.name ?? defaultName(request, dns),
+      dns,
+      ip,
+      notAfter: options.notAfter,
+      key: { publicKey: request.spki, keyType: request.keyType, inStore: false },
+    },
+    setting,
+  );
+  const { name, notAfter } = leaf;
+  if (Buffer.from(request.spki).equals(Buffer.from(setting.ca.publicKey.rawData))) {
     throw new NutcaError("BAD_CSR", `${csrFile} carries the CA's own key`, "make the request with the host's own key");
   }
-  const notAfter = leafNotAfter(options.notAfter, meta.defaults.leafNotAfter, ca.notAfter, context.now);
-  assertPermitted(constrainedNames({ dns, ip, commonName }), permittedOf(ca));
   assertNameFree(name, store.entriesNamed(name, context.now));
   warnDroppedUsages(request, kind, context.warn);
 
-  const signer = await loadSigner(store, { ca }, () => existingPassphrase(options, context));
-  const certificate = await createLeafCertificate(
-    {
-      kind,
-      commonName,
-      organization: meta.ca.organization,
-      dns,
-      ip,
-      keyType: request.keyType,
-      publicKey: request.spki,
-      notAfter,
-      serial: randomSerial(),
-      now: context.now,
-    },
-    signer,
-  );
-  const files = { cert: `issued/${name}.crt.pem` };
-  const record = issueRecord({ certificate, name, kind, keyType: request.keyType, files, now: context.now });
-  const certPem = certificate.pem + "\n";
-  await store.commitIssuance(
-    record,
-    [
-      { path: `by-serial/${record.serial}.crt.pem`, data: certPem },
-      { path: files.cert, data: certPem },
-    ],
-    (entries) => assertNameFree(name, entries),
-  );
+  const signer = await loadSigner(store, setting, () => existingPassphrase(options, context));
+  const { record, files } = await signLeaf(leaf, signer, setting);
+  await store.commitIssuance(record, files, (entries) => assertNameFree(name, entries));
 
   const human = [
     `Signed the ${kind} certificate "${name}" from ${csrFile} (its key stays on the host: the store holds none)`,

@@ -6,28 +6,23 @@
  * is not in raw mode outside prompts) is held until it has finished.
  */
 import { existsSync } from "node:fs";
+import { cancelledError, type NutcaError } from "../../errors.js";
 import { openSettings, settingsFile, type Settings } from "../../settings.js";
 import type { WizardIO } from "./io.js";
-import type { Step, WizardDeps } from "./plan.js";
-import { commandLine, runCommand } from "./run.js";
+import type { PlannedCommand, Step, WizardDeps } from "./plan.js";
+import { commandLine, runPlanned } from "./run.js";
 import { renderSummary, type SummaryInput } from "./summary.js";
 
-/** Ctrl-C in the wizard: main prints the message as one line and exits 130. */
-export class WizardCancelled extends Error {
-  override name = "WizardCancelled";
-}
-
-export function cancelled(steps: readonly Step[]): WizardCancelled {
-  return new WizardCancelled(
-    steps.length === 0
-      ? "cancelled — nothing was changed"
-      : `cancelled — the ${steps.length} command(s) shown above were completed; nothing is half-made`,
-  );
+/** Ctrl-C in the wizard, saying what was done: main prints it as one line and exits 130. */
+export function cancelled(steps: readonly Step[]): NutcaError {
+  return steps.length === 0
+    ? cancelledError()
+    : cancelledError(`the ${steps.length} command(s) shown above were completed; nothing is half-made`);
 }
 
 export async function runSteps(
   deps: Pick<WizardDeps, "io" | "env">,
-  commands: readonly (readonly string[])[],
+  commands: readonly PlannedCommand[],
   passphrase: string | undefined,
   steps: Step[],
 ): Promise<void> {
@@ -42,11 +37,11 @@ export async function runSteps(
   };
   process.on("SIGINT", onSignal);
   try {
-    for (const argv of commands) {
+    for (const command of commands) {
       if (interrupted) throw cancelled(steps);
-      io.say(`  $ ${commandLine(argv)}`);
-      const result = await runCommand(argv, { env, warn: (line) => io.say(`    warning: ${line}`) });
-      steps.push({ argv, result });
+      io.say(`  $ ${commandLine(command.argv)}`);
+      const result = await runPlanned(command, { env, warn: (line) => io.say(`    warning: ${line}`) });
+      steps.push({ argv: command.argv, result });
       io.say(`    ${result.human.split("\n")[0]}`);
     }
     if (interrupted) throw cancelled(steps);
@@ -56,8 +51,8 @@ export async function runSteps(
 }
 
 /** Shows the plan and asks before anything is written. */
-export async function confirmPlan(io: WizardIO, commands: readonly (readonly string[])[]): Promise<boolean> {
-  io.say("", "Plan (nothing has been written yet):", ...commands.map((argv) => `  ${commandLine(argv)}`));
+export async function confirmPlan(io: WizardIO, commands: readonly PlannedCommand[]): Promise<boolean> {
+  io.say("", "Plan (nothing has been written yet):", ...commands.map((command) => `  ${commandLine(command.argv)}`));
   const go = await io.ask.confirm("Go ahead?", true);
   if (!go) io.say("  Nothing was changed.");
   return go;

@@ -5,8 +5,9 @@
  * (2.8.6+ configured for it); the shims never ask for one.
  */
 import { NutcaError } from "../../errors.js";
+import { issue } from "../commands/issue.js";
 import { check, splitList, type WizardIO } from "./io.js";
-import type { ClientPlan, Mode } from "./plan.js";
+import type { ClientPlan, Mode, PlannedCommand } from "./plan.js";
 import { checkNewName } from "./servers.js";
 
 export interface ClientQuestions {
@@ -72,4 +73,8 @@ export function parseClientNames(text: string, taken: ReadonlySet<string>): stri
 /** `nutca issue client` for one client. */
 export function clientArgv(storeDir: string, client: ClientPlan): string[] {
   return ["--store", storeDir, "issue", "client", client.name];
+}
+
+export function clientCommand(storeDir: string, client: ClientPlan): PlannedCommand {
+  return { storeDir, argv: clientArgv(storeDir, client), run: (context) => issue("client", client.name, {}, context) };
 }

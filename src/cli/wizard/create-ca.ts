@@ -8,10 +8,11 @@ import { assertPermitted, parsePermitted, type Permitted } from "../../pki/name-
 import { checkCommonName, ipToBytes, parseCidr } from "../../pki/names.js";
 import { parseNotAfter } from "../../pki/validity.js";
 import type { Settings } from "../../settings.js";
-import { DEFAULT_CA_NAME } from "../commands/init.js";
+import { DEFAULT_CA_NAME, init, type InitOptions } from "../commands/init.js";
+import { flagsFor, initFlags } from "../options.js";
 import { MIN_PASSPHRASE_LENGTH } from "../passphrase.js";
 import { check, splitList, type Choice, type WizardIO } from "./io.js";
-import type { ServerPlan } from "./plan.js";
+import type { PlannedCommand, ServerPlan } from "./plan.js";
 
 export interface CaAnswers {
   readonly name: string;
@@ -152,23 +153,25 @@ export async function askConstraints(io: WizardIO, servers: readonly ServerPlan[
   return parsePermitted(splitList(dns), splitList(ip));
 }
 
-/** `nutca init` with every answer as an option; the passphrase is not among them. */
+/** `nutca init`'s options from the answers; the passphrase is not among them (see runSteps). */
+function initOptions(ca: CaAnswers, permitted: Permitted): InitOptions {
+  return {
+    name: ca.name,
+    ...(ca.organization === undefined ? {} : { org: ca.organization }),
+    key: ca.keyType,
+    notAfter: ca.notAfter,
+    leafNotAfter: ca.leafNotAfter,
+    ...(permitted.dns.length === 0 ? {} : { permitDns: [...permitted.dns] }),
+    ...(permitted.ip.length === 0 ? {} : { permitIp: [...permitted.ip] }),
+    ...(ca.passphrase === undefined ? { passphrase: false } : {}),
+  };
+}
+
 export function initArgv(storeDir: string, ca: CaAnswers, permitted: Permitted): string[] {
-  return [
-    "--store",
-    storeDir,
-    "init",
-    "--name",
-    ca.name,
-    ...(ca.organization === undefined ? [] : ["--org", ca.organization]),
-    "--key",
-    ca.keyType,
-    "--not-after",
-    ca.notAfter,
-    "--leaf-not-after",
-    ca.leafNotAfter,
-    ...permitted.dns.flatMap((suffix) => ["--permit-dns", suffix]),
-    ...permitted.ip.flatMap((cidr) => ["--permit-ip", cidr]),
-    ...(ca.passphrase === undefined ? ["--no-passphrase"] : []),
-  ];
+  return ["--store", storeDir, "init", ...flagsFor(initOptions(ca, permitted), initFlags())];
+}
+
+export function initCommand(storeDir: string, ca: CaAnswers, permitted: Permitted): PlannedCommand {
+  const options = initOptions(ca, permitted);
+  return { storeDir, argv: initArgv(storeDir, ca, permitted), run: (context) => init(options, context) };
 }

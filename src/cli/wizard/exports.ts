@@ -1,24 +1,30 @@
 /**
  * Step 5: every bundle, one directory per host: `<out>/<host>/<target>/`.
- * Each export is a `nutca export <target>` command line. Its options are
- * looked up by name on the real parser, so a target or option that this build
- * lacks is reported and skipped rather than guessed.
+ * Each export is a call of the export command with the target's typed
+ * options, shown as the `nutca export <target>` line that does the same:
+ * that line is written from the target's own flags.
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { Command } from "commander";
 import { parseSetting, SETTING_INFO, type Settings } from "../../settings.js";
-import { EXPORT_TARGETS } from "../export-targets.js";
-import { buildProgram } from "../main.js";
+import { exportBundle } from "../commands/export.js";
+import { flagsFor } from "../options.js";
+import { shimClientTarget } from "../targets/shim-client.js";
+import { shimServerTarget } from "../targets/shim-server.js";
+import { stunnelClientTarget } from "../targets/stunnel-client.js";
+import { stunnelServerTarget } from "../targets/stunnel-server.js";
+import { exportCommonFlags, type ExportCommonOptions, type ExportTarget } from "../targets/target.js";
+import { upsdTarget } from "../targets/upsd.js";
+import { upsmonTarget } from "../targets/upsmon.js";
 import type { WizardIO } from "./io.js";
-import type { ClientPlan, Deployment } from "./plan.js";
+import type { ClientPlan, Deployment, PlannedCommand } from "./plan.js";
 
 export interface ExportJob {
   readonly host: string;
   readonly target: string;
   readonly dir: string;
-  /** The command line; undefined when the job is skipped. */
-  readonly argv?: readonly string[];
+  /** The export; undefined when the job is skipped. */
+  readonly command?: PlannedCommand;
   readonly skipped?: string;
 }
 
@@ -31,91 +37,62 @@ export interface ExportPlanInput {
   readonly force?: boolean;
 }
 
-type Values = readonly (readonly [attribute: string, value: string | true])[];
-
 export function planExports(input: ExportPlanInput): ExportJob[] {
   const { deployment, out } = input;
   const jobs: ExportJob[] = [];
-  const add = (host: string, target: string, dirName: string, values: Values) =>
-    jobs.push(exportJob(input, host, target, join(out, host, dirName), values));
-  const nut = (target: string): Values => [
-    ["backend", deployment.backend ?? "auto"],
-    ...(deployment.installDir !== undefined && deployment.installDir !== defaultInstallDir(target)
-      ? [["installDir", deployment.installDir] as const]
-      : []),
-  ];
+  const add = <O extends object>(host: string, target: ExportTarget<O>, dirName: string, options: O) => {
+    const dir = join(out, host, dirName);
+    jobs.push({ host, target: target.name, dir, command: exportCommand(input, target, dir, options) });
+  };
+  const nut = (target: ExportTarget<object>) => ({
+    backend: deployment.backend ?? "auto",
+    ...(deployment.installDir !== undefined && deployment.installDir !== target.defaultInstallDir
+      ? { installDir: deployment.installDir }
+      : {}),
+  });
   for (const server of input.servers) {
-    if (deployment.modes.includes("native")) add(server, "upsd", "upsd", [["server", server], ...nut("upsd")]);
-    if (deployment.modes.includes("stunnel")) add(server, "stunnel-server", "stunnel-server", [["server", server]]);
-    if (deployment.modes.includes("shims")) add(server, "shim-server", "shim-server", [["server", server]]);
+    if (deployment.modes.includes("native")) add(server, upsdTarget, "upsd", { server, ...nut(upsdTarget) });
+    if (deployment.modes.includes("stunnel")) add(server, stunnelServerTarget, "stunnel-server", { server });
+    if (deployment.modes.includes("shims")) add(server, shimServerTarget, "shim-server", { server });
   }
   for (const client of input.clients) {
     for (const server of client.servers) {
       // A client of several servers gets one directory per server.
       const suffix = client.servers.length > 1 ? `-${server}` : "";
       if (deployment.modes.includes("native")) {
-        const withClient: Values = client.upsmonCertificate ? [["client", client.name]] : [];
-        add(client.name, "upsmon", `upsmon${suffix}`, [["server", server], ...withClient, ...nut("upsmon")]);
+        const withClient = client.upsmonCertificate ? { client: client.name } : {};
+        add(client.name, upsmonTarget, `upsmon${suffix}`, { server, ...withClient, ...nut(upsmonTarget) });
       }
       if (deployment.modes.includes("stunnel")) {
-        const dir = `stunnel-client${suffix}`;
+        const dirName = `stunnel-client${suffix}`;
         if (client.certificate) {
-          add(client.name, "stunnel-client", dir, [
-            ["client", client.name],
-            ["server", server],
-          ]);
+          add(client.name, stunnelClientTarget, dirName, { client: client.name, server });
         } else {
           jobs.push({
             host: client.name,
-            target: "stunnel-client",
-            dir: join(out, client.name, dir),
+            target: stunnelClientTarget.name,
+            dir: join(out, client.name, dirName),
             skipped: `"${client.name}" has no client certificate, and stunnel needs one`,
           });
         }
       }
-      if (deployment.modes.includes("shims"))
-        add(client.name, "shim-client", `shim-client${suffix}`, [["server", server]]);
+      if (deployment.modes.includes("shims")) add(client.name, shimClientTarget, `shim-client${suffix}`, { server });
     }
   }
   return jobs;
 }
 
-function defaultInstallDir(target: string): string | undefined {
-  return EXPORT_TARGETS.find((candidate) => candidate.name === target)?.defaultInstallDir;
-}
-
-/** The `export <target>` command of the real parser, when this build has it. */
-export function exportCommand(target: string): Command | undefined {
-  const program = buildProgram(async () => undefined);
-  return program.commands
-    .find((command) => command.name() === "export")
-    ?.commands.find((command) => command.name() === target);
-}
-
-export function exportJob(
+/** One export: the export command with these options, and its command line from the target's flags. */
+export function exportCommand<O extends object>(
   input: Pick<ExportPlanInput, "storeDir" | "force">,
-  host: string,
-  target: string,
+  target: ExportTarget<O>,
   dir: string,
-  values: Values,
-): ExportJob {
-  const job = { host, target, dir };
-  const command = exportCommand(target);
-  if (!command) return { ...job, skipped: `this nutca has no "nutca export ${target}"` };
-  const all: Values = [...values, ["out", dir], ...(input.force ? [["force", true] as const] : [])];
-  const argv = ["--store", input.storeDir, "export", target];
-  for (const [attribute, value] of all) {
-    const option = command.options.find((candidate) => candidate.attributeName() === attribute);
-    if (!option?.long) return { ...job, skipped: `"nutca export ${target}" has no option for ${attribute} here` };
-    argv.push(option.long, ...(value === true ? [] : [value]));
-  }
-  const missing = command.options.filter(
-    (option) => option.mandatory && !all.some(([attribute]) => attribute === option.attributeName()),
-  );
-  if (missing.length > 0) {
-    return { ...job, skipped: `"nutca export ${target}" needs ${missing.map((option) => option.long).join(", ")}` };
-  }
-  return { ...job, argv };
+  options: O,
+): PlannedCommand {
+  const all: O & ExportCommonOptions = { ...options, out: dir, ...(input.force ? { force: true } : {}) };
+  const flags = [...target.flags(), ...exportCommonFlags(target)];
+  const argv = ["--store", input.storeDir, "export", target.name, ...flagsFor(all, flags)];
+  return { storeDir: input.storeDir, argv, run: (context) => exportBundle(target, [], all, context) };
 }
 
 /**
@@ -134,7 +111,7 @@ export async function askOutDir(
       validate: async (value) => (value.trim() === "" ? "give a directory" : true),
     });
     const out = await parseSetting("outDir", answer);
-    const existing = jobsFor(out, false).filter((job) => job.argv !== undefined && existsSync(job.dir));
+    const existing = jobsFor(out, false).filter((job) => job.command !== undefined && existsSync(job.dir));
     if (existing.length === 0) return { out, jobs: jobsFor(out, false) };
     io.say(`  These already exist: ${existing.map((job) => job.dir).join(", ")}`);
     if (await io.ask.confirm("Replace the files in them?", false)) return { out, jobs: jobsFor(out, true) };

@@ -4,21 +4,19 @@
  * while questions are asked, so Ctrl-C at a prompt changes nothing; between
  * commands it stops cleanly (see apply.ts).
  */
-import { NutcaError } from "../../errors.js";
+import { isNutcaError, NutcaError } from "../../errors.js";
 import type { CommandResult, Context } from "../context.js";
-import { cancelled, confirmPlan, finish, loadSettings, runSteps, WizardCancelled } from "./apply.js";
-import { askClients, clientArgv } from "./clients.js";
-import { askCa, askConstraints, initArgv } from "./create-ca.js";
+import { cancelled, confirmPlan, finish, loadSettings, runSteps } from "./apply.js";
+import { askClients, clientCommand } from "./clients.js";
+import { askCa, askConstraints, initCommand } from "./create-ca.js";
 import { askDeployment } from "./deployment.js";
 import { askOutDir, planExports } from "./exports.js";
 import { thisHost } from "./host.js";
-import { createIO, isPromptExit } from "./io.js";
+import { createIO } from "./io.js";
 import { runMenu } from "./menu.js";
 import type { Step, WizardDeps } from "./plan.js";
-import { askServers, serverArgv } from "./servers.js";
+import { askServers, serverCommand } from "./servers.js";
 import { chooseStore, type StoreState } from "./store.js";
-
-export { WizardCancelled };
 
 export interface WizardOptions {
   store?: string | undefined;
@@ -43,7 +41,7 @@ export async function wizard(
     if (state.meta) await runMenu(deps, state, steps);
     else await firstRun(deps, state, steps);
   } catch (error) {
-    if (isPromptExit(error)) throw cancelled(steps);
+    if (isNutcaError(error) && error.code === "CANCELLED") throw cancelled(steps);
     throw error;
   }
   return {
@@ -69,10 +67,10 @@ async function firstRun(deps: WizardDeps, state: StoreState, steps: Step[]): Pro
     planExports({ storeDir: state.dir, out, deployment, servers: serverNames, clients, force }),
   );
   const commands = [
-    initArgv(state.dir, ca, permitted),
-    ...servers.map((server) => serverArgv(state.dir, server)),
-    ...clients.filter((client) => client.certificate).map((client) => clientArgv(state.dir, client)),
-    ...plan.jobs.flatMap((job) => (job.argv === undefined ? [] : [job.argv])),
+    initCommand(state.dir, ca, permitted),
+    ...servers.map((server) => serverCommand(state.dir, server)),
+    ...clients.filter((client) => client.certificate).map((client) => clientCommand(state.dir, client)),
+    ...plan.jobs.flatMap((job) => (job.command === undefined ? [] : [job.command])),
   ];
   if (!(await confirmPlan(io, commands))) return;
   await runSteps(deps, commands, ca.passphrase, steps);

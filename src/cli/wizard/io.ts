@@ -6,6 +6,8 @@
  */
 import { createPromptModule } from "inquirer";
 import { isNutcaError } from "../../errors.js";
+import { terminalText } from "../output.js";
+import { answered } from "../prompts.js";
 
 export type Validate = (value: string) => true | string | Promise<true | string>;
 
@@ -46,7 +48,7 @@ export function createIO(
   const one = async <T>(question: Record<string, unknown>): Promise<T> => {
     // The question shape depends on `type`; inquirer checks it at run time.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const answers = (await prompt([{ ...question, name: "answer" } as any])) as { answer: T };
+    const answers = (await answered(prompt([{ ...question, name: "answer" } as any]))) as { answer: T };
     return answers.answer;
   };
   const ask: Prompter = {
@@ -66,7 +68,7 @@ export function createIO(
         validate: validate && ((selected: readonly { value: T }[]) => validate(selected.map((choice) => choice.value))),
       }),
   };
-  return { ask, say: (...lines) => output.write(lines.map((line) => line + "\n").join("")) };
+  return { ask, say: (...lines) => output.write(lines.map((line) => terminalText(line) + "\n").join("")) };
 }
 
 /** A validator from a parser that throws NutcaError: true, or the error's one line. */
@@ -88,9 +90,4 @@ export function splitList(text: string): string[] {
     .split(/[\s,]+/)
     .map((part) => part.trim())
     .filter(Boolean);
-}
-
-/** True for inquirer's Ctrl-C error (thrown by every prompt). */
-export function isPromptExit(error: unknown): boolean {
-  return error instanceof Error && error.name === "ExitPromptError";
 }

@@ -6,14 +6,15 @@ import { decryptPkcs8, isEncryptedPem } from "../../pki/pkcs8.js";
 import { permittedOf } from "../../pki/name-constraints.js";
 import { readCa } from "../../store/signer.js";
 import { CaStore } from "../../store/store.js";
+import { list } from "../commands/list.js";
 import { confirmPlan, finish, runSteps } from "./apply.js";
-import { askClients, clientArgv, parseClientNames } from "./clients.js";
+import { askClients, clientCommand, parseClientNames } from "./clients.js";
 import { askDeployment } from "./deployment.js";
 import { askOutDir, planExports } from "./exports.js";
 import { check, splitList, type Choice } from "./io.js";
-import type { ClientPlan, Deployment, Step, WizardDeps } from "./plan.js";
-import { runCommand } from "./run.js";
-import { askServers, serverArgv } from "./servers.js";
+import type { ClientPlan, Deployment, PlannedCommand, Step, WizardDeps } from "./plan.js";
+import { runPlanned } from "./run.js";
+import { askServers, serverCommand } from "./servers.js";
 import { describeStore, inspectStore, type StoreState } from "./store.js";
 
 export type MenuAction = "server" | "clients" | "reexport" | "status" | "quit";
@@ -33,7 +34,8 @@ export async function runMenu(deps: WizardDeps, initial: StoreState, steps: Step
     const action = await deps.io.ask.select("What next? (this store has its CA)", MENU_CHOICES, "server");
     if (action === "quit") return;
     if (action === "status") {
-      const result = await runCommand(["--store", state.dir, "list"], { env: deps.env, warn: deps.io.say });
+      const status: PlannedCommand = { storeDir: state.dir, argv: ["--store", state.dir, "list"], run: list };
+      const result = await runPlanned(status, { env: deps.env, warn: deps.io.say });
       deps.io.say("", result.human, "");
       continue;
     }
@@ -54,7 +56,7 @@ async function addServers(deps: WizardDeps, state: StoreState, steps: Step[], se
   const plan = await askOutDir(deps.io, deps.settings, (out, force) =>
     planExports({ storeDir: state.dir, out, deployment, servers: names, clients: [], force }),
   );
-  const commands = [...servers.map((server) => serverArgv(state.dir, server)), ...argvs(plan.jobs)];
+  const commands = [...servers.map((server) => serverCommand(state.dir, server)), ...planned(plan.jobs)];
   await apply(deps, state, steps, commands, passphrase, { ...plan, deployment });
 }
 
@@ -71,7 +73,7 @@ async function addClients(deps: WizardDeps, state: StoreState, steps: Step[], se
   const plan = await askOutDir(deps.io, deps.settings, (out, force) =>
     planExports({ storeDir: state.dir, out, deployment, servers: [], clients, force }),
   );
-  const commands = [...issued.map((client) => clientArgv(state.dir, client)), ...argvs(plan.jobs)];
+  const commands = [...issued.map((client) => clientCommand(state.dir, client)), ...planned(plan.jobs)];
   await apply(deps, state, steps, commands, passphrase, { ...plan, deployment });
 }
 
@@ -97,14 +99,14 @@ async function reexport(deps: WizardDeps, state: StoreState, steps: Step[]) {
   const plan = await askOutDir(deps.io, deps.settings, (out, force) =>
     planExports({ storeDir: state.dir, out, deployment, servers, clients, force }),
   );
-  await apply(deps, state, steps, argvs(plan.jobs), undefined, { ...plan, deployment });
+  await apply(deps, state, steps, planned(plan.jobs), undefined, { ...plan, deployment });
 }
 
 async function apply(
   deps: WizardDeps,
   state: StoreState,
   steps: Step[],
-  commands: readonly (readonly string[])[],
+  commands: readonly PlannedCommand[],
   passphrase: string | undefined,
   plan: { out: string; jobs: ReturnType<typeof planExports>; deployment: Deployment },
 ): Promise<void> {
@@ -128,8 +130,8 @@ async function apply(
   );
 }
 
-function argvs(jobs: ReturnType<typeof planExports>): (readonly string[])[] {
-  return jobs.flatMap((job) => (job.argv === undefined ? [] : [job.argv]));
+function planned(jobs: ReturnType<typeof planExports>): PlannedCommand[] {
+  return jobs.flatMap((job) => (job.command === undefined ? [] : [job.command]));
 }
 
 /** The CA passphrase, checked against the key as it is typed; NUTCA_PASSPHRASE is used when it fits. */

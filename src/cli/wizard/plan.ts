@@ -1,7 +1,7 @@
 /** What the wizard's steps collect, and what they are given. */
 import type { NutBackend } from "../../nut/backend.js";
 import type { Settings } from "../../settings.js";
-import type { CommandResult } from "../context.js";
+import type { CommandResult, Context } from "../context.js";
 import type { HostInfo } from "./host.js";
 import type { WizardIO } from "./io.js";
 
@@ -31,7 +31,18 @@ export interface ClientPlan {
   readonly servers: readonly string[];
 }
 
-/** One command the wizard runs, shown in the summary as the line that scripts it. */
+/**
+ * One command of the plan: the command line that does it without the wizard
+ * (shown in the plan and the summary), and the same command as a call of its
+ * command function with typed options.
+ */
+export interface PlannedCommand {
+  readonly argv: readonly string[];
+  readonly storeDir: string;
+  readonly run: (context: Context) => Promise<CommandResult>;
+}
+
+/** One command the wizard ran, shown in the summary as the line that scripts it. */
 export interface Step {
   readonly argv: readonly string[];
   readonly result: CommandResult;

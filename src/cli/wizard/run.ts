@@ -1,34 +1,21 @@
 /**
- * Runs a nutca command line in-process through the real parser, so the wizard
- * does exactly what the command it shows would do: same options, same
- * defaults, same command function. The passphrase travels in the context's
- * environment (NUTCA_PASSPHRASE), never in argv.
+ * How the wizard runs a planned command: its command function, in a context
+ * of its own (the plan's store, not interactive: every answer is already in
+ * its options), and the command line that does the same, for the plan and
+ * the summary. The passphrase travels in the context's environment
+ * (NUTCA_PASSPHRASE), never in argv.
  */
-import { CommanderError } from "commander";
-import { NutcaError } from "../../errors.js";
-import { createContext, type CommandResult, type GlobalOptions } from "../context.js";
-import { buildProgram } from "../main.js";
+import { createContext, type CommandResult } from "../context.js";
+import type { PlannedCommand } from "./plan.js";
 
 export interface RunOptions {
   readonly env: NodeJS.ProcessEnv;
   readonly warn: (line: string) => void;
 }
 
-export async function runCommand(argv: readonly string[], options: RunOptions): Promise<CommandResult> {
-  let result: CommandResult | undefined;
-  const program = buildProgram(async (command, run) => {
-    const context = createContext(command.optsWithGlobals<GlobalOptions>(), options.env);
-    // Not interactive: every answer is already in argv or the environment.
-    result = await run({ ...context, storeDir: context.storeDir, interactive: false, warn: options.warn });
-  });
-  try {
-    await program.parseAsync([...argv], { from: "user" });
-  } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    throw new NutcaError("INTERNAL", `${commandLine(argv)}: ${error.message.replace(/^error: /, "")}`, "report it");
-  }
-  if (result === undefined) throw new NutcaError("INTERNAL", `${commandLine(argv)} ran no command`, "report it");
-  return result;
+export function runPlanned(command: PlannedCommand, options: RunOptions): Promise<CommandResult> {
+  const context = createContext({ store: command.storeDir }, options.env);
+  return command.run({ ...context, storeDir: context.storeDir, interactive: false, warn: options.warn });
 }
 
 /** A word for /bin/sh: single-quoted unless it needs no quoting. */

@@ -6,10 +6,12 @@
  */
 import { NutcaError } from "../../errors.js";
 import { assertPermitted, NO_CONSTRAINTS, type Permitted } from "../../pki/name-constraints.js";
-import { parseDnsName, parseEntryName, parseIpAddress } from "../../pki/names.js";
+import { isIpAddress, parseDnsName, parseEntryName, parseIpAddress } from "../../pki/names.js";
 import type { HostInfo } from "./host.js";
+import { issue, type IssueOptions } from "../commands/issue.js";
+import { flagsFor, issueFlags } from "../options.js";
 import { check, splitList, type WizardIO } from "./io.js";
-import type { ServerPlan } from "./plan.js";
+import type { PlannedCommand, ServerPlan } from "./plan.js";
 
 export interface ServerQuestions {
   readonly host: () => HostInfo;
@@ -45,10 +47,10 @@ export async function askServer(io: WizardIO, n: number, questions: ServerQuesti
   const dns = (
     await ask.input(`DNS names clients use for ${name} (comma-separated):`, {
       default: dnsDefault.join(", "),
-      validate: check((value) => parseNames(value, parseDnsName, permitted, "dns")),
+      validate: check((value) => parseNames(value, parseDnsAnswer, permitted, "dns")),
     })
   ).trim();
-  const dnsNames = parseNames(dns, parseDnsName, permitted, "dns");
+  const dnsNames = parseNames(dns, parseDnsAnswer, permitted, "dns");
   const ip = await ask.input(`IP addresses clients use for ${name} (comma-separated, may be empty):`, {
     default: here ? host.addresses.join(", ") : "",
     validate: check((value) => {
@@ -63,6 +65,21 @@ export async function askServer(io: WizardIO, n: number, questions: ServerQuesti
     }),
   });
   return { name, dns: dnsNames, ip: parseNames(ip, parseIpAddress, permitted, "ip") };
+}
+
+/**
+ * parseDnsName, with the wizard's own hint for an address typed as a DNS name:
+ * the command's hint names --ip, and here the addresses are the next question.
+ */
+function parseDnsAnswer(value: string): string {
+  if (isIpAddress(value.trim())) {
+    throw new NutcaError(
+      "BAD_DNS_NAME",
+      `"${value.trim()}" is an IP address, not a DNS name`,
+      "enter it in the next question, the IP addresses: clients match IPs only against IP entries",
+    );
+  }
+  return parseDnsName(value);
 }
 
 /** A name for a new certificate: a valid entry name, not the CA's, not already used. */
@@ -95,13 +112,18 @@ function isDnsName(value: string): boolean {
 
 /** `nutca issue server` with the answers as options. */
 export function serverArgv(storeDir: string, server: ServerPlan): string[] {
-  return [
-    "--store",
+  return ["--store", storeDir, "issue", "server", server.name, ...flagsFor(serverOptions(server), issueFlags())];
+}
+
+export function serverCommand(storeDir: string, server: ServerPlan): PlannedCommand {
+  const options = serverOptions(server);
+  return {
     storeDir,
-    "issue",
-    "server",
-    server.name,
-    ...server.dns.flatMap((name) => ["--dns", name]),
-    ...server.ip.flatMap((address) => ["--ip", address]),
-  ];
+    argv: serverArgv(storeDir, server),
+    run: (context) => issue("server", server.name, options, context),
+  };
+}
+
+function serverOptions(server: ServerPlan): IssueOptions {
+  return { dns: [...server.dns], ip: [...server.ip] };
 }

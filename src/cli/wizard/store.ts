@@ -1,5 +1,5 @@
 /** Step 1: find the store (flag, NUTCA_STORE, saved preference, ./ca-store) and say what is in it. */
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { NutcaError } from "../../errors.js";
 import { describeNotAfter } from "../../pki/validity.js";
@@ -74,7 +74,7 @@ export function inspectStore(dir: string, source: StoreSource, now: Date): Store
 export function describeStore(state: StoreState): string[] {
   const where = `Store: ${state.dir} (${SOURCE_TEXT[state.source]})`;
   if (!state.meta) {
-    const empty = !existsSync(state.dir) || readdirSync(state.dir).length === 0;
+    const empty = new CaStore(state.dir).isEmpty();
     return [where, empty ? "  empty: no CA yet" : "  no CA in it yet (the directory is not empty)"];
   }
   const list = (entries: readonly Entry[]) =>

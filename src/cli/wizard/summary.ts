@@ -5,7 +5,6 @@
  */
 import { readFileSync } from "node:fs";
 import { basename, relative } from "node:path";
-import { buildProgram } from "../main.js";
 import type { ExportJob } from "./exports.js";
 import type { Mode, Step } from "./plan.js";
 import { commandLine } from "./run.js";
@@ -102,14 +101,11 @@ function hostOf(argv: readonly string[], out: string | undefined): string | unde
 }
 
 function checkLines(input: SummaryInput): string[] {
-  const hasProbe = buildProgram(async () => undefined).commands.some((command) => command.name() === "probe");
   const lines: string[] = [];
   if (input.modes.includes("native")) {
     for (const name of input.serverNames.values()) {
-      if (hasProbe) {
-        const probe = commandLine(["--store", input.storeDir, "probe", name]);
-        lines.push(`  ${probe}   # STARTTLS like upsmon: checks the chain and the name`);
-      }
+      const probe = commandLine(["--store", input.storeDir, "probe", name]);
+      lines.push(`  ${probe}   # STARTTLS like upsmon: checks the chain and the name`);
       lines.push(`  upsmon on a client logs "Connected to NUT server ${name} in SSL"`);
     }
     lines.push(
