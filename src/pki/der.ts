@@ -9,8 +9,6 @@
  */
 
 export const TAG_INTEGER = 0x02;
-export const TAG_OCTET_STRING = 0x04;
-export const TAG_OID = 0x06;
 export const TAG_UTC_TIME = 0x17;
 export const TAG_GENERALIZED_TIME = 0x18;
 export const TAG_SEQUENCE = 0x30;

@@ -62,7 +62,7 @@ export async function exportPkcs8(key: CryptoKey): Promise<Uint8Array> {
 }
 
 /** The key type of a key the engine holds; anything nutca does not issue is refused. */
-export function keyTypeOf(key: CryptoKey): KeyType {
+function keyTypeOf(key: CryptoKey): KeyType {
   const algorithm = key.algorithm as Partial<EcKeyAlgorithm & RsaHashedKeyAlgorithm>;
   const type =
     algorithm.name === "ECDSA"

@@ -26,7 +26,7 @@ const LOCAL_KEY_ID = "1.2.840.113549.1.9.21";
  * nutca writes (pkcs12.ts) and twice the JDK's cap. Each one costs the reader
  * the same time it cost the writer; a file asking for more is refused unread.
  */
-export const MAX_PKCS12_ITERATIONS = 10_000_000;
+const MAX_PKCS12_ITERATIONS = 10_000_000;
 
 export interface Pkcs12Item<T> {
   readonly value: T;

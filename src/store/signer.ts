@@ -31,7 +31,7 @@ export async function loadSigner(
   return { certificate: read.ca, privateKey };
 }
 
-export function caKeyMismatch(store: CaStore): NutcaError {
+function caKeyMismatch(store: CaStore): NutcaError {
   return new NutcaError(
     "CA_KEY_MISMATCH",
     `the CA key ${storePaths.caKey} in ${store.root} is not the key of ${storePaths.caCert}: nothing was signed`,
