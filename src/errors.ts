@@ -43,6 +43,7 @@ const EXIT_STATUS_OF = {
   NAME_EXISTS: EXIT.badInput,
   NOT_FOUND: EXIT.badInput,
   STORE_CORRUPT: EXIT.failure,
+  CA_KEY_MISMATCH: EXIT.failure,
   STORE_TOO_NEW: EXIT.failure,
   STORE_LOCKED: EXIT.failure,
   IO: EXIT.failure,

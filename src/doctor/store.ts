@@ -3,11 +3,10 @@
  * ones recorded, every certificate is signed by the CA, serials are unique,
  * the CA key opens with the passphrase, the CRL is current. Read-only.
  */
-import { createPrivateKey } from "node:crypto";
 import { readFileSync, realpathSync } from "node:fs";
 import { isNutcaError } from "../errors.js";
 import { isSelfSigned, issuedBy } from "../pki/chain.js";
-import { certificateKeyFacts, keyFacts } from "../pki/describe.js";
+import { importPrivateKey, isKeyOf } from "../pki/keys.js";
 import { lintCertificate } from "../pki/lint.js";
 import { decryptPkcs8, isEncryptedPem } from "../pki/pkcs8.js";
 import { x509 } from "../pki/x509.js";
@@ -73,7 +72,7 @@ export async function doctorStore(given: CaStore, options: StoreDoctorOptions): 
   const entries = foldEntries(ledger.records, options.now);
   const checks = [meta.done(), ledger.check.done()];
   checks.push(caCheck.done(), certificates(store, entries, ca), serials(entries));
-  checks.push(await caKey(store, settings, ca, options));
+  checks.push(await caKey(store, settings, ca, anchor === ca ? undefined : anchor, options));
   checks.push(await crlCheck(store, ledger.records, ca, options.now));
   checks.push(...storeFileChecks(store, ledger.records), staleTempCheck());
   const intermediates = anchor && ca && anchor !== ca ? { intermediates: [ca] } : {};
@@ -129,6 +128,7 @@ async function caKey(
   store: CaStore,
   meta: StoreMeta | undefined,
   ca: x509.X509Certificate | undefined,
+  root: x509.X509Certificate | undefined,
   options: StoreDoctorOptions,
 ): Promise<DoctorCheck> {
   const check = new CheckBuilder("store.ca-key", "CA key opens and matches the CA certificate");
@@ -165,14 +165,23 @@ async function caKey(
   }
   try {
     const pkcs8 = decryptPkcs8(pem, passphrase);
-    const key = keyFacts(createPrivateKey({ key: Buffer.from(pkcs8), format: "der", type: "pkcs8" }));
-    if (ca && key.spkiSha256 !== certificateKeyFacts(ca).spkiSha256) {
+    const key = await importPrivateKey(pkcs8);
+    if (ca && !(await isKeyOf(key, ca))) {
       check.add(
         "error",
         "ca-key-mismatch",
         "the CA key is not the key of ca.crt.pem",
         "restore both from a backup",
         path,
+      );
+    }
+    if (meta?.ca.intermediate === true && root && !(await rootKeyMatches(store, root, passphrase))) {
+      check.add(
+        "error",
+        "root-key-mismatch",
+        "the root key is not the key of root.crt.pem",
+        "restore both from a backup",
+        store.layout.rootKey,
       );
     }
   } catch (error) {
@@ -189,4 +198,16 @@ async function caKey(
     );
   }
   return check.done();
+}
+
+/** False only when root.key.pem is here, opens with the passphrase, and is not root.crt.pem's key. */
+async function rootKeyMatches(store: CaStore, root: x509.X509Certificate, passphrase: string | undefined) {
+  let key: CryptoKey;
+  try {
+    // The root key may live offline, or under a passphrase of its own: then there is nothing to compare.
+    key = await importPrivateKey(decryptPkcs8(readFileSync(store.layout.rootKey, "utf8"), passphrase, "the root key"));
+  } catch {
+    return true;
+  }
+  return isKeyOf(key, root);
 }

@@ -4,11 +4,12 @@
  */
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { CRLNumber, CRLReason, id_ce_cRLNumber, id_ce_cRLReasons } from "@peculiar/asn1-x509";
-import { signingAlgorithm } from "./keys.js";
+import { signingAlgorithmOf } from "./keys.js";
+import { pemEncode } from "./pem.js";
 import { REVOCATION_REASONS, type RevocationReason } from "./revocation-reasons.js";
-import type { Issuer } from "./profiles.js";
+import { authorityKeyIdentifier, type Issuer } from "./profiles.js";
 import { notBeforeFor, wholeSeconds } from "./validity.js";
-import { engine, x509 } from "./x509.js";
+import { x509 } from "./x509.js";
 
 export interface Revocation {
   /** Upper-case hex, as in the ledger. */
@@ -33,26 +34,22 @@ export function crlThisUpdate(now: Date): Date {
   return notBeforeFor(now);
 }
 
-export async function createCrl(request: CrlRequest, issuer: Issuer, crypto: Crypto = engine): Promise<x509.X509Crl> {
-  const authorityKeyId = await x509.AuthorityKeyIdentifierExtension.create(issuer.certificate.publicKey, false, crypto);
+export async function createCrl(request: CrlRequest, issuer: Issuer): Promise<x509.X509Crl> {
   const number = new x509.Extension(id_ce_cRLNumber, false, AsnConvert.serialize(new CRLNumber(request.number)));
-  return x509.X509CrlGenerator.create(
-    {
-      issuer: issuer.certificate.subjectName,
-      thisUpdate: crlThisUpdate(request.now),
-      nextUpdate: wholeSeconds(request.nextUpdate),
-      signingKey: issuer.privateKey,
-      signingAlgorithm: signingAlgorithm(issuer.keyType),
-      extensions: [authorityKeyId, number],
-      // The reasonCode is passed as an extension: the generator drops a `reason` of 0 (unspecified).
-      entries: request.revoked.map((entry) => ({
-        serialNumber: entry.serial,
-        revocationDate: wholeSeconds(entry.time),
-        extensions: [reasonCodeExtension(entry.reason)],
-      })),
-    },
-    crypto,
-  );
+  return x509.X509CrlGenerator.create({
+    issuer: issuer.certificate.subjectName,
+    thisUpdate: crlThisUpdate(request.now),
+    nextUpdate: wholeSeconds(request.nextUpdate),
+    signingKey: issuer.privateKey,
+    signingAlgorithm: signingAlgorithmOf(issuer.privateKey),
+    extensions: [await authorityKeyIdentifier(issuer.certificate), number],
+    // The reasonCode is passed as an extension: the generator drops a `reason` of 0 (unspecified).
+    entries: request.revoked.map((entry) => ({
+      serialNumber: entry.serial,
+      revocationDate: wholeSeconds(entry.time),
+      extensions: [reasonCodeExtension(entry.reason)],
+    })),
+  });
 }
 
 function reasonCodeExtension(reason: RevocationReason): x509.Extension {
@@ -62,7 +59,7 @@ function reasonCodeExtension(reason: RevocationReason): x509.Extension {
 
 /** PEM with the label OpenSSL, GnuTLS and stunnel require (the library's own is `CRL`). */
 export function crlToPem(crl: x509.X509Crl): string {
-  return x509.PemConverter.encode(crl.rawData, "X509 CRL") + "\n";
+  return pemEncode(crl.rawData, "X509 CRL") + "\n";
 }
 
 export function crlNumberOf(crl: x509.X509Crl): number | undefined {

@@ -1,12 +1,17 @@
 /**
- * A minimal DER walker for the few raw encodings the lint must see that the
- * parsing libraries normalise away: the exact time strings (UTCTime or
- * GeneralizedTime, fractions, `Z`) and the serial's content octets; and for
- * what signing a leaf needs of its CA (ca-facts.ts, name-constraints.ts):
- * the subject, copied byte for byte into the issuer field of its leaves,
- * the key identifier and the name constraints. Its tags are der-encode.ts's.
+ * A DER reader, for what the parsing libraries normalise away: the exact
+ * time strings (UTCTime or GeneralizedTime, fractions, `Z`) and the serial's
+ * content octets that the lint must see even in a damaged certificate, the
+ * subject as encoded (OpenSSL's subject hash), and the parameters of a
+ * PKCS#12 or encrypted key to describe them. It only reads; nutca writes
+ * every structure with @peculiar/x509 and the asn1-schema packages. Every
+ * malformed input fails the one way, malformed().
  */
-import { TAG_GENERALIZED_TIME, TAG_INTEGER, TAG_SEQUENCE, TAG_UTC_TIME } from "./der-encode.js";
+
+export const TAG_INTEGER = 0x02;
+export const TAG_UTC_TIME = 0x17;
+export const TAG_GENERALIZED_TIME = 0x18;
+export const TAG_SEQUENCE = 0x30;
 
 export interface Tlv {
   readonly tag: number;
@@ -16,21 +21,31 @@ export interface Tlv {
   readonly encoded: Uint8Array;
 }
 
+function malformed(what = "DER"): never {
+  throw new Error(`malformed ${what}`);
+}
+
 export function readTlv(bytes: Uint8Array, offset = 0): Tlv {
-  if (offset + 2 > bytes.length) throw new Error("truncated DER");
+  if (offset + 2 > bytes.length) malformed();
   const tag = bytes[offset]!;
   let length = bytes[offset + 1]!;
   let header = 2;
   if (length & 0x80) {
     const count = length & 0x7f;
-    if (count === 0 || count > 4) throw new Error("unsupported DER length");
+    if (count === 0 || count > 4) malformed();
     length = 0;
     for (let i = 0; i < count; i++) length = length * 256 + (bytes[offset + 2 + i] ?? 0);
     header += count;
   }
   const end = offset + header + length;
-  if (end > bytes.length) throw new Error("truncated DER");
+  if (end > bytes.length) malformed();
   return { tag, content: bytes.subarray(offset + header, end), encoded: bytes.subarray(offset, end) };
+}
+
+/** A non-negative INTEGER's value (Infinity past what a number holds exactly). */
+export function integerValue(content: Uint8Array): number {
+  const value = BigInt("0x" + (Buffer.from(content).toString("hex") || "0"));
+  return value > BigInt(Number.MAX_SAFE_INTEGER) ? Infinity : Number(value);
 }
 
 export function children(content: Uint8Array): Tlv[] {
@@ -82,7 +97,7 @@ export interface RawCertificateFields {
 /** The serial's content octets, the validity times, the subject and the key, as encoded. */
 export function rawCertificateFields(der: Uint8Array): RawCertificateFields {
   const [tbs] = children(readTlv(der).content);
-  if (!tbs) throw new Error("not a certificate");
+  if (!tbs) malformed("certificate");
   const fields = children(tbs.content);
   const explicit = fields[0]?.tag === 0xa0 ? children(fields[0].content)[0] : undefined;
   const start = explicit ? 1 : 0;
@@ -91,7 +106,7 @@ export function rawCertificateFields(der: Uint8Array): RawCertificateFields {
   const subject = fields[start + 4];
   const spki = fields[start + 5];
   if (serial?.tag !== TAG_INTEGER || validity?.tag !== TAG_SEQUENCE || subject?.tag !== TAG_SEQUENCE || !spki) {
-    throw new Error("not a certificate");
+    malformed("certificate");
   }
   const [notBefore, notAfter] = children(validity.content);
   const version = explicit ? (explicit.content[explicit.content.length - 1] ?? 0) + 1 : 1;
@@ -105,41 +120,10 @@ export function rawCertificateFields(der: Uint8Array): RawCertificateFields {
   };
 }
 
-/** The extensions of a certificate: OID to the content of extnValue. */
-export function rawExtensions(der: Uint8Array): Map<string, Uint8Array> {
-  const [tbs] = children(readTlv(der).content);
-  const extensions = new Map<string, Uint8Array>();
-  const wrapper = children(tbs?.content ?? new Uint8Array()).find((field) => field.tag === 0xa3);
-  if (!wrapper) return extensions;
-  for (const extension of children(readTlv(wrapper.content).content)) {
-    const parts = children(extension.content);
-    const value = parts[parts.length - 1];
-    if (parts[0]?.tag === 0x06 && value?.tag === 0x04) extensions.set(decodeOid(parts[0].content), value.content);
-  }
-  return extensions;
-}
-
-/** The moment a UTCTime (years 1950-2049) or GeneralizedTime `...Z` stands for. */
-export function timeOf(time: RawTime): Date {
-  const text =
-    time.tag === TAG_UTC_TIME ? `${Number(time.text.slice(0, 2)) < 50 ? "20" : "19"}${time.text}` : time.text;
-  const match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.\d+)?Z$/.exec(text);
-  if (!match) throw new Error(`unsupported time "${time.text}"`);
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  return new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-}
-
 /** thisUpdate and nextUpdate of a CRL, as encoded. */
 export function rawCrlTimes(der: Uint8Array): { thisUpdate?: RawTime; nextUpdate?: RawTime } {
   const [tbs] = children(readTlv(der).content);
-  if (!tbs) throw new Error("not a CRL");
+  if (!tbs) malformed("CRL");
   const fields = children(tbs.content);
   const start = fields[0]?.tag === TAG_INTEGER ? 1 : 0;
   const thisUpdate = rawTime(fields[start + 2]);

@@ -1,4 +1,14 @@
-import { webcrypto } from "node:crypto";
+/**
+ * The one crypto engine: @peculiar/webcrypto, the WebCrypto that
+ * @peculiar/x509's README pairs it with. Every key, signature, digest and
+ * certificate of nutca goes through it: x509.ts hands it to @peculiar/x509,
+ * p12-read.ts to pkijs.
+ */
+import { Crypto } from "@peculiar/webcrypto";
 
-/** The WebCrypto engine: Node's own (native, and RSA key generation does not block the event loop). */
-export const engine = webcrypto as unknown as Crypto;
+export const engine: Crypto = new Crypto();
+
+/** Gives pkijs (loaded only by the PKCS#12 reader) the same engine. */
+export function setPkijsEngine(pkijs: typeof import("pkijs")): void {
+  pkijs.setEngine("nutca", new pkijs.CryptoEngine({ name: "nutca", crypto: engine }));
+}

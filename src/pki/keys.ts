@@ -1,15 +1,25 @@
-import { createPrivateKey, generateKeyPair as generateKeyObjects, generateKeyPairSync, KeyObject } from "node:crypto";
-import { promisify } from "node:util";
+/**
+ * Keys, all through the one engine (engine.ts): generating, importing,
+ * exporting, and telling what a key is and which signature it makes.
+ */
+import { PrivateKeyInfo } from "@peculiar/asn1-pkcs8";
+import { RSAPublicKey } from "@peculiar/asn1-rsa";
+import { AsnConvert } from "@peculiar/asn1-schema";
+import { SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
 import { NutcaError } from "../errors.js";
-import { children, readTlv } from "./der.js";
-import { encodeTlv, TAG_SEQUENCE } from "./der-encode.js";
 import { engine } from "./engine.js";
 import { pemEncode } from "./pem.js";
+import type { x509 } from "./x509.js";
 
 /** Key types NUT's consumers all accept (NSS cannot load Ed25519). */
 export const KEY_TYPES = ["ec-p256", "ec-p384", "rsa-2048", "rsa-3072", "rsa-4096"] as const;
 export type KeyType = (typeof KEY_TYPES)[number];
 export const DEFAULT_KEY_TYPE: KeyType = "ec-p256";
+
+const ID_EC_PUBLIC_KEY = "1.2.840.10045.2.1";
+const ID_RSA_ENCRYPTION = "1.2.840.113549.1.1.1";
+/** The named curves nutca issues, by their encoded ECParameters OID (RFC 5480). */
+const CURVES: Record<string, "P-256" | "P-384"> = { "06082a8648ce3d030107": "P-256", "06052b81040022": "P-384" };
 
 export function parseKeyType(text: string): KeyType {
   const normalized = text.trim().toLowerCase();
@@ -17,101 +27,142 @@ export function parseKeyType(text: string): KeyType {
   throw new NutcaError("BAD_KEY_TYPE", `unknown key type "${text}"`, `use one of ${KEY_TYPES.join(", ")}`);
 }
 
-/** The WebCrypto algorithm a key of this type is generated, imported and used with. */
-export function keyAlgorithm(type: KeyType): RsaHashedImportParams | EcKeyImportParams {
-  switch (type) {
-    case "ec-p256":
-      return { name: "ECDSA", namedCurve: "P-256" };
-    case "ec-p384":
-      return { name: "ECDSA", namedCurve: "P-384" };
-    default:
-      return { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
-  }
+export function isRsa(type: KeyType): boolean {
+  return type.startsWith("rsa-");
 }
 
-/** The signature algorithm a CA key of this type signs with. */
-export function signingAlgorithm(type: KeyType): Algorithm | EcdsaParams {
+/** The WebCrypto algorithm a key of this type is generated with. */
+function generationAlgorithm(type: KeyType): RsaHashedKeyGenParams | EcKeyGenParams {
+  if (type === "ec-p256") return { name: "ECDSA", namedCurve: "P-256" };
+  if (type === "ec-p384") return { name: "ECDSA", namedCurve: "P-384" };
+  return {
+    name: "RSASSA-PKCS1-v1_5",
+    hash: "SHA-256",
+    modulusLength: Number(type.slice(4)),
+    publicExponent: new Uint8Array([1, 0, 1]),
+  };
+}
+
+export async function generateKeyPair(type: KeyType): Promise<CryptoKeyPair> {
+  return engine.subtle.generateKey(generationAlgorithm(type), true, ["sign", "verify"]) as Promise<CryptoKeyPair>;
+}
+
+/** A new leaf key: its SubjectPublicKeyInfo and its unencrypted PKCS#8 PEM (the file the store keeps at 0600). */
+export async function generateLeafKey(type: KeyType): Promise<{ spki: Uint8Array<ArrayBuffer>; pkcs8Pem: string }> {
+  const keys = await generateKeyPair(type);
+  const [spki, pkcs8] = await Promise.all([
+    engine.subtle.exportKey("spki", keys.publicKey),
+    engine.subtle.exportKey("pkcs8", keys.privateKey),
+  ]);
+  return { spki: new Uint8Array(spki), pkcs8Pem: pemEncode(pkcs8, "PRIVATE KEY") };
+}
+
+export async function exportPkcs8(key: CryptoKey): Promise<Uint8Array> {
+  return new Uint8Array(await engine.subtle.exportKey("pkcs8", key));
+}
+
+/** The key type of a key the engine holds; anything nutca does not issue is refused. */
+function keyTypeOf(key: CryptoKey): KeyType {
+  const algorithm = key.algorithm as Partial<EcKeyAlgorithm & RsaHashedKeyAlgorithm>;
+  const type =
+    algorithm.name === "ECDSA"
+      ? `ec-${algorithm.namedCurve?.replace("-", "").toLowerCase()}`
+      : `rsa-${algorithm.modulusLength}`;
+  if ((KEY_TYPES as readonly string[]).includes(type)) return type as KeyType;
+  throw unsupported([algorithm.name, algorithm.namedCurve ?? algorithm.modulusLength].filter(Boolean).join(" "));
+}
+
+/**
+ * The signature a CA key makes, from the key itself (its curve or its
+ * modulus), never from what a settings file says it is: ECDSA with the hash
+ * that matches the curve, RSA PKCS#1 v1.5 with SHA-256.
+ */
+export function signingAlgorithmOf(key: CryptoKey): Algorithm | EcdsaParams {
+  const type = keyTypeOf(key);
   if (type === "ec-p256") return { name: "ECDSA", hash: "SHA-256" } as EcdsaParams;
   if (type === "ec-p384") return { name: "ECDSA", hash: "SHA-384" } as EcdsaParams;
   return { name: "RSASSA-PKCS1-v1_5" };
 }
 
-export function isRsa(type: KeyType): boolean {
-  return type.startsWith("rsa-");
+/** Imports an unencrypted PKCS#8 key (DER) for signing; its algorithm is read from the key. */
+export async function importPrivateKey(pkcs8: Uint8Array): Promise<CryptoKey> {
+  const algorithm = importAlgorithm(pkcs8);
+  const key = await engine.subtle.importKey("pkcs8", new Uint8Array(pkcs8), algorithm, true, ["sign"]);
+  keyTypeOf(key);
+  return key;
 }
 
-export async function generateKeyPair(type: KeyType, crypto: Crypto = engine): Promise<CryptoKeyPair> {
-  const algorithm = keyAlgorithm(type);
-  const params = isRsa(type)
-    ? {
-        ...algorithm,
-        modulusLength: Number(type.slice(4)),
-        publicExponent: new Uint8Array([1, 0, 1]),
-      }
-    : algorithm;
-  return crypto.subtle.generateKey(params, true, ["sign", "verify"]) as Promise<CryptoKeyPair>;
-}
-
-/** A new leaf key: its SubjectPublicKeyInfo and its unencrypted PKCS#8 PEM (the file the store keeps at 0600). */
-export async function generateLeafKey(type: KeyType): Promise<{ spki: Uint8Array; pkcs8Pem: string }> {
-  if (isRsa(type)) {
-    // RSA generation takes long enough that it must not block the event loop (the progress bar, signals).
-    const keys = await promisify(generateKeyObjects)("rsa", {
-      modulusLength: Number(type.slice(4)),
-      publicExponent: 0x10001,
+function importAlgorithm(pkcs8: Uint8Array): RsaHashedImportParams | EcKeyImportParams {
+  let info: PrivateKeyInfo;
+  try {
+    info = AsnConvert.parse(pkcs8, PrivateKeyInfo);
+  } catch (error) {
+    throw new NutcaError("BAD_FILE", "the key is not a PKCS#8 private key", "restore it from a backup", {
+      cause: error,
     });
-    return { spki: exportSpki(keys.publicKey), pkcs8Pem: pemEncode(exportPkcs8Der(keys.privateKey), "PRIVATE KEY") };
   }
-  // EC generation takes microseconds, but OpenSSL's SPKI encoder costs more than the key and the
-  // certificate's signature together: the SPKI is put together from the PKCS#8, which holds both halves.
-  const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: type === "ec-p256" ? "P-256" : "P-384" });
-  const pkcs8 = exportPkcs8Der(privateKey);
-  return { spki: ecSpkiOfPkcs8(pkcs8) ?? exportSpki(publicKey), pkcs8Pem: pemEncode(pkcs8, "PRIVATE KEY") };
+  const { algorithm, parameters } = info.privateKeyAlgorithm;
+  if (algorithm === ID_RSA_ENCRYPTION) return { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
+  const curve = algorithm === ID_EC_PUBLIC_KEY ? curveOf(parameters) : undefined;
+  if (curve) return { name: "ECDSA", namedCurve: curve };
+  throw unsupported(algorithm);
+}
+
+function curveOf(parameters: ArrayBuffer | null | undefined): string | undefined {
+  return parameters ? CURVES[Buffer.from(parameters).toString("hex")] : undefined;
+}
+
+function unsupported(what: string): NutcaError {
+  return new NutcaError("BAD_KEY_TYPE", `unsupported key (${what})`, `use one of ${KEY_TYPES.join(", ")}`);
 }
 
 /**
- * PKCS#8 (RFC 5208) carries the curve in its AlgorithmIdentifier and the public point in the
- * ECPrivateKey's [1] field (RFC 5915): an SPKI (RFC 5480) is those two in a SEQUENCE.
+ * The type of a SubjectPublicKeyInfo's key (from a CSR, or from a certificate
+ * renewed with its key). Only the key types nutca issues are accepted: the
+ * same rule as for keys it makes.
  */
-export function ecSpkiOfPkcs8(pkcs8: Uint8Array): Uint8Array | undefined {
-  const [, algorithm, privateKey] = children(readTlv(pkcs8).content);
-  if (!algorithm || privateKey?.tag !== 0x04) return undefined;
-  const publicKey = children(readTlv(privateKey.content).content).find((field) => field.tag === 0xa1);
-  return publicKey ? encodeTlv(TAG_SEQUENCE, algorithm.encoded, publicKey.content) : undefined;
-}
-
-function exportPkcs8Der(key: KeyObject): Uint8Array {
-  return new Uint8Array(key.export({ format: "der", type: "pkcs8" }));
-}
-
-function exportSpki(key: KeyObject): Uint8Array {
-  return new Uint8Array(key.export({ format: "der", type: "spki" }));
-}
-
-export async function exportPkcs8(key: CryptoKey, crypto: Crypto = engine): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.exportKey("pkcs8", key));
-}
-
-/** Tells the key type of an unencrypted PKCS#8 key (DER). */
-export function keyTypeOfPkcs8(pkcs8: Uint8Array): KeyType {
-  return keyTypeOfKeyObject(createPrivateKey({ key: Buffer.from(pkcs8), format: "der", type: "pkcs8" }));
-}
-
-export function keyTypeOfKeyObject(key: KeyObject): KeyType {
-  const details = key.asymmetricKeyDetails ?? {};
-  if (key.asymmetricKeyType === "ec") {
-    if (details.namedCurve === "prime256v1") return "ec-p256";
-    if (details.namedCurve === "secp384r1") return "ec-p384";
+export function keyTypeOfSpki(spki: Uint8Array): KeyType {
+  let info: SubjectPublicKeyInfo;
+  try {
+    info = AsnConvert.parse(spki, SubjectPublicKeyInfo);
+  } catch (error) {
+    throw new NutcaError("BAD_CSR", "the public key cannot be read", "make a new request with an EC or RSA key", {
+      cause: error,
+    });
   }
-  if (key.asymmetricKeyType === "rsa") {
-    const type = `rsa-${details.modulusLength}`;
+  const { algorithm, parameters } = info.algorithm;
+  if (algorithm === ID_EC_PUBLIC_KEY) {
+    const curve = curveOf(parameters);
+    if (curve === "P-256") return "ec-p256";
+    if (curve === "P-384") return "ec-p384";
+    throw unsupported("EC, on a curve other than P-256 and P-384");
+  }
+  if (algorithm === ID_RSA_ENCRYPTION) {
+    const modulus = Buffer.from(AsnConvert.parse(info.subjectPublicKey, RSAPublicKey).modulus);
+    const type = `rsa-${modulusBits(modulus)}`;
     if ((KEY_TYPES as readonly string[]).includes(type)) return type as KeyType;
+    throw unsupported(`RSA ${modulusBits(modulus)} bits`);
   }
-  const what = [key.asymmetricKeyType, details.namedCurve ?? details.modulusLength].filter(Boolean).join(" ");
-  throw new NutcaError("BAD_KEY_TYPE", `unsupported key (${what})`, `use one of ${KEY_TYPES.join(", ")}`);
+  throw unsupported(algorithm);
 }
 
-export async function importPrivateKey(pkcs8: Uint8Array, crypto: Crypto = engine): Promise<CryptoKey> {
-  const type = keyTypeOfPkcs8(pkcs8);
-  return crypto.subtle.importKey("pkcs8", new Uint8Array(pkcs8), keyAlgorithm(type), true, ["sign"]);
+function modulusBits(modulus: Buffer): number {
+  const start = modulus.findIndex((octet) => octet !== 0);
+  if (start < 0) return 0;
+  return (modulus.length - start) * 8 - Math.clz32(modulus[start]!) + 24;
+}
+
+/**
+ * Whether a private key is the key of a certificate: its public half (the
+ * JWK's public members: curve and point, or modulus and exponent) equals the
+ * certificate's public key. The one rule signing (store/signer.ts) and doctor
+ * apply to the CA key.
+ */
+export async function isKeyOf(privateKey: CryptoKey, certificate: x509.X509Certificate): Promise<boolean> {
+  const [mine, theirs] = await Promise.all([
+    engine.subtle.exportKey("jwk", privateKey),
+    certificate.publicKey.export().then((key) => engine.subtle.exportKey("jwk", key)),
+  ]);
+  const publicMembers = ["kty", "crv", "x", "y", "n", "e"] as const;
+  return publicMembers.every((member) => mine[member] === theirs[member]);
 }

@@ -1,5 +1,7 @@
 /** Lint for the other objects inspect reads: CRLs, certificate requests and keys. */
 import type { KeyObject } from "node:crypto";
+import { isNutcaError } from "../errors.js";
+import { checkSigningRequest } from "./csr.js";
 import { rawCrlTimes, timeEncodingProblem } from "./der.js";
 import { keyFacts, sanEntries } from "./describe.js";
 import { expiryFindings, lintOrUnreadable, SOON_MS, type Finding } from "./findings.js";
@@ -113,7 +115,27 @@ async function lintCsrFields(csr: x509.Pkcs10CertificateRequest, key: KeyObject)
   const sans = sanEntries(csr.extensions);
   if (sans) findings.push(...ipAsDnsFindings(sans.dns, sans.ip, "the request"));
   findings.push(...weakSignatureFindings(new Uint8Array(csr.rawData), "the request"));
+  // An error already found (a bad signature, an Ed25519 key) is what sign refuses too: said once.
+  if (!findings.some((finding) => finding.severity === "error")) findings.push(...(await signRefusals(csr)));
   return findings;
+}
+
+/** What `nutca sign` would refuse in this request, with sign's own words (csr.ts holds the rule). */
+async function signRefusals(csr: x509.Pkcs10CertificateRequest): Promise<Finding[]> {
+  try {
+    await checkSigningRequest(csr);
+    return [];
+  } catch (error) {
+    if (!isNutcaError(error)) throw error;
+    return [
+      {
+        severity: "error",
+        code: "sign-refuses",
+        message: `nutca sign refuses it: ${error.message}`,
+        fix: error.hint ?? "",
+      },
+    ];
+  }
 }
 
 export function lintKey(key: KeyObject): Finding[] {

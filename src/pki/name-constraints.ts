@@ -1,10 +1,19 @@
+/**
+ * The CA's nameConstraints (RFC 5280 4.2.1.10): permitted DNS suffixes and IP
+ * networks, built into a CA certificate and read back from one here, and the
+ * check every issued name passes before it is signed.
+ */
+import { AsnConvert } from "@peculiar/asn1-schema";
+import {
+  GeneralName,
+  GeneralSubtree,
+  GeneralSubtrees,
+  id_ce_nameConstraints,
+  NameConstraints,
+} from "@peculiar/asn1-x509";
 import { NutcaError } from "../errors.js";
-import { children, readTlv } from "./der.js";
-import { TAG_DNS_NAME, TAG_IP_ADDRESS } from "./der-encode.js";
 import { inPrefix, ipFromBytes, ipToBytes, parseCidr, parseDnsName, type Cidr } from "./names.js";
-
-/** NameConstraints' permittedSubtrees: [0]. */
-const TAG_PERMITTED_SUBTREES = 0xa0;
+import { x509 } from "./x509.js";
 
 /** What a CA may sign: DNS suffixes and IP networks (RFC 5280 permittedSubtrees). */
 export interface Permitted {
@@ -25,31 +34,31 @@ export function hasConstraints(permitted: Permitted): boolean {
   return permitted.dns.length > 0 || permitted.ip.length > 0;
 }
 
-/**
- * The permitted subtrees of a nameConstraints extension value: DNS suffixes,
- * and networks as address (4 or 16 octets) then mask. Read with the DER
- * walker, as the CA is read on the issuing path (see ca-facts.ts).
- */
-export function parseNameConstraints(value: Uint8Array): Permitted {
-  const permitted = children(readTlv(value).content).find((field) => field.tag === TAG_PERMITTED_SUBTREES);
+/** The critical nameConstraints extension: permittedSubtrees only; networks as address then mask. */
+export function nameConstraintsExtension(permitted: Permitted): x509.Extension {
+  const subtrees = [
+    ...permitted.dns.map((dNSName) => new GeneralSubtree({ base: new GeneralName({ dNSName }) })),
+    ...permitted.ip.map((iPAddress) => new GeneralSubtree({ base: new GeneralName({ iPAddress }) })),
+  ];
+  const value = AsnConvert.serialize(new NameConstraints({ permittedSubtrees: new GeneralSubtrees(subtrees) }));
+  return new x509.Extension(id_ce_nameConstraints, true, value);
+}
+
+/** The permitted subtrees a CA certificate carries (none: no constraints). */
+export function permittedOf(certificate: x509.X509Certificate): Permitted {
+  const extension = certificate.getExtension(id_ce_nameConstraints);
+  if (!extension) return NO_CONSTRAINTS;
+  const constraints = AsnConvert.parse(extension.value, NameConstraints);
   const dns: string[] = [];
   const ip: string[] = [];
-  for (const subtree of children(permitted?.content ?? new Uint8Array())) {
-    const base = readTlv(subtree.content);
-    if (base.tag === TAG_DNS_NAME) dns.push(Buffer.from(base.content).toString("latin1"));
-    if (base.tag === TAG_IP_ADDRESS && (base.content.length === 8 || base.content.length === 32)) {
-      const half = base.content.length / 2;
-      const prefix = [...base.content.subarray(half)].reduce((bits, octet) => bits + popCount(octet), 0);
-      ip.push(`${ipFromBytes(base.content.subarray(0, half))}/${prefix}`);
+  for (const { base } of constraints.permittedSubtrees ?? []) {
+    if (base.dNSName !== undefined) dns.push(base.dNSName);
+    if (base.iPAddress !== undefined) {
+      const bytes = ipToBytes(base.iPAddress.split("/")[0]!);
+      ip.push(`${ipFromBytes(bytes)}/${base.iPAddress.split("/")[1] ?? bytes.length * 8}`);
     }
   }
   return { dns, ip };
-}
-
-function popCount(octet: number): number {
-  let count = 0;
-  for (let rest = octet; rest; rest >>= 1) count += rest & 1;
-  return count;
 }
 
 export function dnsPermitted(name: string, permitted: Permitted): boolean {

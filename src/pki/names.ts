@@ -4,6 +4,20 @@ import { NutcaError } from "../errors.js";
 /** RFC 5280 ub-common-name: a longer CN is refused by strict verifiers. */
 export const MAX_COMMON_NAME = 64;
 
+/**
+ * The most subjectAltNames (DNS and IP together) a certificate gets. A NUT
+ * server has a handful of names; thousands make a certificate some TLS
+ * stacks refuse to load, and a request asking for them is a mistake or an attack.
+ */
+export const MAX_NAMES = 100;
+
+/** Refuses more names than MAX_NAMES, counting what was asked for. */
+export function checkNameCount(count: number, hint = "give at most that many with --dns and --ip"): void {
+  if (count > MAX_NAMES) {
+    throw new NutcaError("BAD_NAME", `${count} names asked for: a certificate carries at most ${MAX_NAMES}`, hint);
+  }
+}
+
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
 export function isIpAddress(text: string): boolean {
@@ -45,8 +59,25 @@ export function parseIpAddress(text: string): string {
   const value = text.trim();
   if (isIPv4(value) && !/(^|\.)0\d/.test(value)) return value;
   // A zone id (fe80::1%eth0) names a local interface: meaningless in a certificate.
-  if (isIPv6(value) && !value.includes("%")) return ipFromBytes(ipToBytes(value));
+  if (isIPv6(value) && !value.includes("%")) {
+    const bytes = ipToBytes(value);
+    const ipv4 = mappedIpv4(bytes);
+    if (ipv4 !== undefined) {
+      throw new NutcaError(
+        "BAD_IP",
+        `"${text}" is an IPv4-mapped IPv6 address: no IPv4 client matches it`,
+        `use the IPv4 form: --ip ${ipv4}`,
+      );
+    }
+    return ipFromBytes(bytes);
+  }
   throw new NutcaError("BAD_IP", `"${text}" is not a valid IP address`, "use a dotted IPv4 address or an IPv6 address");
+}
+
+/** The IPv4 address an IPv4-mapped IPv6 address (::ffff:a.b.c.d, RFC 4291 2.5.5.2) stands for. */
+function mappedIpv4(bytes: Uint8Array): string | undefined {
+  const mapped = bytes.length === 16 && bytes.subarray(0, 10).every((byte) => byte === 0) && bytes[10] === 0xff;
+  return mapped && bytes[11] === 0xff ? bytes.subarray(12).join(".") : undefined;
 }
 
 export function ipToBytes(address: string): Uint8Array {

@@ -4,8 +4,8 @@
  * says what each object is. Keys stay KeyObjects: nothing secret is copied out.
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
-import { children, decodeOid, readTlv } from "./der.js";
-import { TAG_INTEGER, TAG_SEQUENCE } from "./der-encode.js";
+import { children, decodeOid, readTlv, TAG_INTEGER, TAG_SEQUENCE } from "./der.js";
+import { isPem, pemBlocks, type PemBlock } from "./pem.js";
 import { x509 } from "./x509.js";
 
 export type PkiObject =
@@ -23,42 +23,19 @@ export type PkiObject =
   | { readonly kind: "pkcs12"; readonly der: Uint8Array }
   | { readonly kind: "unknown"; readonly label: string; readonly reason: string };
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g;
-
-export function isPem(bytes: Uint8Array): boolean {
-  return Buffer.from(bytes.subarray(0, 64 * 1024))
-    .toString("latin1")
-    .includes("-----BEGIN ");
-}
-
 /** Every object in the file, in file order. An empty list means nothing was recognised. */
 export function decodeObjects(bytes: Uint8Array): PkiObject[] {
   if (!isPem(bytes)) {
     const object = decodeDer(bytes);
     return object ? [object] : [];
   }
-  const text = Buffer.from(bytes).toString("utf8");
-  const objects: PkiObject[] = [];
-  for (const match of text.matchAll(PEM_BLOCK)) {
-    const label = match[1]!;
-    const body = match[2]!;
-    objects.push(decodePemBlock(label, body, match[0]));
-  }
-  return objects;
+  return pemBlocks(Buffer.from(bytes).toString("utf8")).map(decodePemBlock);
 }
 
-function decodePemBlock(label: string, body: string, pem: string): PkiObject {
-  const headers = body.split(/\r?\n/).filter((line) => line.includes(":"));
-  const der = new Uint8Array(
-    Buffer.from(
-      body
-        .split(/\r?\n/)
-        .filter((line) => !line.includes(":"))
-        .join(""),
-      "base64",
-    ),
-  );
+function decodePemBlock(block: PemBlock): PkiObject {
+  const { label, headers, der, text: pem } = block;
   const fail = (reason: string): PkiObject => ({ kind: "unknown", label, reason });
+  if (!der) return fail("cannot be parsed (the body is not base64)");
   try {
     switch (label) {
       case "CERTIFICATE":

@@ -3,14 +3,15 @@
  * the bags, and returns the certificates and keys with their friendlyNames
  * (the NSS nickname pk12util will give them). pkijs does the PKCS#12 work.
  */
-import { createPrivateKey, webcrypto, type KeyObject } from "node:crypto";
+import { createPrivateKey, type KeyObject } from "node:crypto";
 import * as pkijs from "pkijs";
 import { NutcaError } from "../errors.js";
-import { children, readTlv } from "./der.js";
+import { children, integerValue, readTlv, TAG_INTEGER } from "./der.js";
 import { describeAlgorithmIdentifier } from "./objects.js";
+import { setPkijsEngine } from "./engine.js";
 import { x509 } from "./x509.js";
 
-pkijs.setEngine("node", new pkijs.CryptoEngine({ name: "node", crypto: webcrypto as unknown as Crypto }));
+setPkijsEngine(pkijs);
 
 const BAG = {
   key: "1.2.840.113549.1.12.10.1.1",
@@ -19,6 +20,13 @@ const BAG = {
 };
 const FRIENDLY_NAME = "1.2.840.113549.1.9.20";
 const LOCAL_KEY_ID = "1.2.840.113549.1.9.21";
+
+/**
+ * The most iterations a file may ask for, per key derivation: 100 times what
+ * nutca writes (pkcs12.ts) and twice the JDK's cap. Each one costs the reader
+ * the same time it cost the writer; a file asking for more is refused unread.
+ */
+const MAX_PKCS12_ITERATIONS = 10_000_000;
 
 export interface Pkcs12Item<T> {
   readonly value: T;
@@ -39,13 +47,14 @@ export async function readPkcs12(der: Uint8Array, password: string): Promise<Pkc
   try {
     pfx = pkijs.PFX.fromBER(new Uint8Array(der).buffer);
   } catch (error) {
-    throw new NutcaError("BAD_FILE", "the PKCS#12 file cannot be parsed", "check that it is a .p12/.pfx file", {
-      cause: error,
-    });
+    throw notParsed(error);
   }
   const protection: string[] = [];
   const mac = pfx.macData;
   if (mac) {
+    // pkijs (through asn1js) reads an INTEGER of 4 octets or more as 0: 8,388,608 iterations made every
+    // password "wrong". The count is read from the DER instead.
+    mac.iterations = checkedIterations(macIterations(der));
     protection.push(`MAC ${algorithmLabel(mac.mac.digestAlgorithm.algorithmId)}, ${mac.iterations ?? 1} iterations`);
   } else protection.push("no MAC (integrity not protected by the password)");
   try {
@@ -57,6 +66,7 @@ export async function readPkcs12(der: Uint8Array, password: string): Promise<Pkc
   if (!safe) throw new NutcaError("BAD_FILE", "the PKCS#12 file holds no content", "export it again");
   for (const info of safe.safeContents) {
     if (info.contentType !== "1.2.840.113549.1.7.6") continue;
+    readIterationCounts(info.content);
     // EncryptedData ::= SEQUENCE { version, EncryptedContentInfo { contentType, contentEncryptionAlgorithm, ... } }
     const encryptedContentInfo = children(readTlv(new Uint8Array(info.content.toBER(false))).content)[1];
     const algorithm = encryptedContentInfo ? children(encryptedContentInfo.content)[1] : undefined;
@@ -80,6 +90,7 @@ export async function readPkcs12(der: Uint8Array, password: string): Promise<Pkc
       } else if (bag.bagId === BAG.shroudedKey) {
         const shrouded = bag.bagValue as pkijs.PKCS8ShroudedKeyBag;
         protection.push(`key: ${describeAlgorithmIdentifier(berOf(shrouded.encryptionAlgorithm))}`);
+        readIterationCounts(shrouded.encryptionAlgorithm.algorithmParams);
         try {
           await (
             shrouded as unknown as { parseInternalValues(p: { password: ArrayBuffer }): Promise<void> }
@@ -95,6 +106,58 @@ export async function readPkcs12(der: Uint8Array, password: string): Promise<Pkc
     }
   }
   return { certificates, keys, protection };
+}
+
+/** PFX ::= SEQUENCE { version, authSafe, macData SEQUENCE { mac, macSalt, iterations INTEGER DEFAULT 1 } } */
+function macIterations(der: Uint8Array): number {
+  try {
+    const macData = children(readTlv(der).content)[2];
+    const iterations = macData ? children(macData.content)[2] : undefined;
+    return iterations?.tag === TAG_INTEGER ? integerValue(iterations.content) : 1;
+  } catch (error) {
+    throw notParsed(error);
+  }
+}
+
+function notParsed(error: unknown): NutcaError {
+  return new NutcaError("BAD_FILE", "the PKCS#12 file cannot be parsed", "check that it is a .p12/.pfx file", {
+    cause: error,
+  });
+}
+
+function checkedIterations(count: number): number {
+  if (count > MAX_PKCS12_ITERATIONS) {
+    throw new NutcaError(
+      "BAD_FILE",
+      `the PKCS#12 file asks for ${count.toLocaleString("en-US")} iterations of its key derivation; nutca does at most ${MAX_PKCS12_ITERATIONS.toLocaleString("en-US")}`,
+      "export it again with fewer (openssl pkcs12 -export -iter 100000, or nutca export p12)",
+    );
+  }
+  return count;
+}
+
+interface Asn1Node {
+  readonly idBlock?: { readonly tagClass: number; readonly tagNumber: number };
+  readonly valueBlock?: { value?: unknown; isHexOnly?: boolean; valueDec?: number };
+  toBigInt?(): bigint;
+}
+
+/**
+ * The iteration counts in an encryption's parameters (asn1js objects pkijs decrypts with), each checked
+ * against the cap and set to its real value where asn1js read it as 0 (4 octets or more).
+ */
+function readIterationCounts(node: unknown): void {
+  const asn = node as Asn1Node | undefined;
+  const block = asn?.valueBlock;
+  if (!block) return;
+  const universalInteger = asn.idBlock?.tagClass === 1 && asn.idBlock.tagNumber === 2;
+  if (universalInteger && block.isHexOnly && asn.toBigInt) {
+    const value = asn.toBigInt();
+    block.valueDec = checkedIterations(value > BigInt(Number.MAX_SAFE_INTEGER) ? Infinity : Number(value));
+  } else if (universalInteger && typeof block.valueDec === "number") {
+    checkedIterations(block.valueDec);
+  }
+  if (Array.isArray(block.value)) for (const child of block.value) readIterationCounts(child);
 }
 
 function berOf(value: { toSchema(): { toBER(sizeOnly?: boolean): ArrayBuffer } }): Uint8Array {

@@ -1,7 +1,6 @@
 /**
- * PEM armour (RFC 7468) for the objects nutca writes itself. Written here,
- * not taken from @peculiar/x509, so that issuing a certificate does not load
- * that library (its import costs more than the rest of an issuance).
+ * PEM (RFC 7468): the one reader and the one writer of the armour, for
+ * every object nutca reads or writes (certificates, requests, CRLs, keys).
  */
 export function pemEncode(der: Uint8Array | ArrayBuffer, label: string): string {
   const lines = Buffer.from(der instanceof ArrayBuffer ? new Uint8Array(der) : der)
@@ -10,14 +9,44 @@ export function pemEncode(der: Uint8Array | ArrayBuffer, label: string): string 
   return [`-----BEGIN ${label}-----`, ...(lines ?? []), `-----END ${label}-----`].join("\n");
 }
 
+export interface PemBlock {
+  readonly label: string;
+  /** RFC 1421 header lines (`Proc-Type: 4,ENCRYPTED`), as found. */
+  readonly headers: readonly string[];
+  /** The decoded body; undefined when it is not base64. */
+  readonly der: Uint8Array<ArrayBuffer> | undefined;
+  /** The block as written, BEGIN to END line. */
+  readonly text: string;
+}
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n?([\s\S]*?)-----END \1-----/g;
+
+/** Every PEM block in the text, in order; text between blocks (certutil's, openssl's) is ignored. */
+export function pemBlocks(text: string): PemBlock[] {
+  return [...text.matchAll(PEM_BLOCK)].map((match) => {
+    const lines = match[2]!.split(/\r?\n/);
+    const body = lines
+      .filter((line) => !line.includes(":"))
+      .join("")
+      .replace(/\s+/g, "");
+    const base64 = body.length > 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(body);
+    return {
+      label: match[1]!,
+      headers: lines.filter((line) => line.includes(":")),
+      der: base64 ? new Uint8Array(Buffer.from(body, "base64")) : undefined,
+      text: match[0],
+    };
+  });
+}
+
+/** Whether bytes look like PEM (a BEGIN line near the start), not DER. */
+export function isPem(bytes: Uint8Array): boolean {
+  return Buffer.from(bytes.subarray(0, 64 * 1024))
+    .toString("latin1")
+    .includes("-----BEGIN ");
+}
+
 /** The DER of the first PEM block with this label, or undefined when there is none. */
 export function pemDecode(text: string, label: string): Uint8Array<ArrayBuffer> | undefined {
-  const begin = text.indexOf(`-----BEGIN ${label}-----`);
-  if (begin < 0) return undefined;
-  const bodyStart = begin + label.length + 16;
-  const end = text.indexOf(`-----END ${label}-----`, bodyStart);
-  if (end < 0) return undefined;
-  const body = text.slice(bodyStart, end).replace(/\s+/g, "");
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body) || body.length === 0) return undefined;
-  return new Uint8Array(Buffer.from(body, "base64"));
+  return pemBlocks(text).find((block) => block.label === label)?.der;
 }

@@ -1,27 +1,23 @@
 /**
- * The CA profiles of design.md: a root that signs leaves or an intermediate,
- * and the intermediate. Leaves are made in leaf-certificate.ts.
+ * What each certificate nutca makes carries (design.md "Certificates",
+ * RFC 5280): the CA (a root that signs leaves or an intermediate), the
+ * intermediate, and the server and client leaves (leaf-certificate.ts signs
+ * those with these extensions). Every certificate is built by @peculiar/x509
+ * over the one engine.
  */
-import { AsnConvert } from "@peculiar/asn1-schema";
-import {
-  GeneralName,
-  GeneralSubtree,
-  GeneralSubtrees,
-  id_ce_nameConstraints,
-  NameConstraints,
-} from "@peculiar/asn1-x509";
-import { signingAlgorithm, type KeyType } from "./keys.js";
-import { hasConstraints, type Permitted } from "./name-constraints.js";
+import { isRsa, signingAlgorithmOf, type KeyType } from "./keys.js";
+import { hasConstraints, nameConstraintsExtension, type Permitted } from "./name-constraints.js";
 import { isPrintableString } from "./names.js";
 import { randomSerial } from "./serial.js";
-import { assertNotAfterWithin, notBeforeFor } from "./validity.js";
+import { assertNotAfterWithin, notBeforeFor, wholeSeconds } from "./validity.js";
 import type { CertificateFacts } from "./leaf-certificate.js";
-import { engine, x509 } from "./x509.js";
+import { x509 } from "./x509.js";
+
+export type LeafKind = "server" | "client";
 
 export interface CaRequest {
   readonly commonName: string;
   readonly organization?: string | undefined;
-  readonly keyType: KeyType;
   readonly keys: CryptoKeyPair;
   readonly notAfter: Date;
   readonly permitted: Permitted;
@@ -31,16 +27,16 @@ export interface CaRequest {
   readonly serial?: string;
 }
 
+/** A CA that signs: its certificate and its private key, checked to belong together (store/signer.ts). */
 export interface Issuer {
   readonly certificate: x509.X509Certificate;
   readonly privateKey: CryptoKey;
-  readonly keyType: KeyType;
 }
 
 /**
  * O (when given) then CN. The values are given typed, PrintableString when they can be, else
- * UTF8String, as leaf-certificate.ts encodes them: as plain strings, @peculiar/x509 would read a
- * leading "#" as hex and strip quotes and backslashes.
+ * UTF8String: as plain strings, @peculiar/x509 would read a leading "#" as hex and strip quotes and
+ * backslashes.
  */
 export function distinguishedName(commonName: string, organization?: string): x509.Name {
   const value = (text: string) => [isPrintableString(text) ? { printableString: text } : { utf8String: text }];
@@ -50,58 +46,87 @@ export function distinguishedName(commonName: string, organization?: string): x5
   return new x509.Name(name);
 }
 
-export async function createCaCertificate(request: CaRequest, crypto: Crypto = engine): Promise<x509.X509Certificate> {
-  const extensions: x509.Extension[] = [
+/** A CA: critical basicConstraints CA:TRUE with its pathLen, critical keyCertSign|cRLSign, SKI, name constraints. */
+async function caExtensions(request: CaRequest): Promise<x509.Extension[]> {
+  return [
     new x509.BasicConstraintsExtension(true, request.pathLength, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-    await x509.SubjectKeyIdentifierExtension.create(request.keys.publicKey, false, crypto),
+    await x509.SubjectKeyIdentifierExtension.create(request.keys.publicKey, false),
+    ...(hasConstraints(request.permitted) ? [nameConstraintsExtension(request.permitted)] : []),
   ];
-  if (hasConstraints(request.permitted)) extensions.push(nameConstraintsExtension(request.permitted));
-  return x509.X509CertificateGenerator.createSelfSigned(
-    {
-      serialNumber: request.serial ?? randomSerial(),
-      name: distinguishedName(request.commonName, request.organization),
-      notBefore: notBeforeFor(request.now),
-      notAfter: request.notAfter,
-      keys: request.keys,
-      signingAlgorithm: signingAlgorithm(request.keyType),
-      extensions,
-    },
-    crypto,
-  );
+}
+
+/**
+ * A server or client leaf: critical basicConstraints CA:FALSE, critical keyUsage digitalSignature
+ * (+ keyEncipherment for an RSA key), EKU serverAuth or clientAuth, SKI, AKI = the CA's SKI, and the
+ * SANs when there are any.
+ */
+export async function leafExtensions(
+  kind: LeafKind,
+  leaf: {
+    readonly publicKey: x509.PublicKey;
+    readonly keyType: KeyType;
+    readonly dns: readonly string[];
+    readonly ip: readonly string[];
+  },
+  issuer: x509.X509Certificate,
+): Promise<x509.Extension[]> {
+  const usages = isRsa(leaf.keyType)
+    ? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment
+    : x509.KeyUsageFlags.digitalSignature;
+  const names: x509.JsonGeneralName[] = [
+    ...leaf.dns.map((value) => ({ type: "dns" as const, value })),
+    ...leaf.ip.map((value) => ({ type: "ip" as const, value })),
+  ];
+  return [
+    new x509.BasicConstraintsExtension(false, undefined, true),
+    new x509.KeyUsagesExtension(usages, true),
+    new x509.ExtendedKeyUsageExtension([
+      kind === "server" ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth,
+    ]),
+    await x509.SubjectKeyIdentifierExtension.create(leaf.publicKey, false),
+    await authorityKeyIdentifier(issuer),
+    ...(names.length > 0 ? [new x509.SubjectAlternativeNameExtension(names)] : []),
+  ];
+}
+
+/** RFC 5280 4.2.1.1: the issuer's subjectKeyIdentifier (computed from its key when it has none). */
+export async function authorityKeyIdentifier(issuer: x509.X509Certificate): Promise<x509.Extension> {
+  const keyId = issuer.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
+  return keyId
+    ? new x509.AuthorityKeyIdentifierExtension(keyId)
+    : x509.AuthorityKeyIdentifierExtension.create(issuer.publicKey);
+}
+
+export async function createCaCertificate(request: CaRequest): Promise<x509.X509Certificate> {
+  return x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: request.serial ?? randomSerial(),
+    name: distinguishedName(request.commonName, request.organization),
+    notBefore: notBeforeFor(request.now),
+    notAfter: wholeSeconds(request.notAfter),
+    keys: request.keys,
+    signingAlgorithm: signingAlgorithmOf(request.keys.privateKey),
+    extensions: await caExtensions(request),
+  });
 }
 
 /**
  * An intermediate CA signed by the root (`issuer`): pathLen 0, the root's
  * name constraints repeated, AKI pointing at the root. It signs the leaves.
  */
-export async function createIntermediateCertificate(
-  request: CaRequest,
-  issuer: Issuer,
-  crypto: Crypto = engine,
-): Promise<x509.X509Certificate> {
+export async function createIntermediateCertificate(request: CaRequest, issuer: Issuer): Promise<x509.X509Certificate> {
   assertNotAfterWithin(request.notAfter, issuer.certificate.notAfter);
-  const extensions: x509.Extension[] = [
-    new x509.BasicConstraintsExtension(true, request.pathLength, true),
-    new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-    await x509.SubjectKeyIdentifierExtension.create(request.keys.publicKey, false, crypto),
-    await x509.AuthorityKeyIdentifierExtension.create(issuer.certificate.publicKey, false, crypto),
-  ];
-  if (hasConstraints(request.permitted)) extensions.push(nameConstraintsExtension(request.permitted));
-  return x509.X509CertificateGenerator.create(
-    {
-      serialNumber: request.serial ?? randomSerial(),
-      subject: distinguishedName(request.commonName, request.organization),
-      issuer: issuer.certificate.subjectName,
-      notBefore: notBeforeFor(request.now),
-      notAfter: request.notAfter,
-      publicKey: request.keys.publicKey,
-      signingKey: issuer.privateKey,
-      signingAlgorithm: signingAlgorithm(issuer.keyType),
-      extensions,
-    },
-    crypto,
-  );
+  return x509.X509CertificateGenerator.create({
+    serialNumber: request.serial ?? randomSerial(),
+    subject: distinguishedName(request.commonName, request.organization),
+    issuer: issuer.certificate.subjectName,
+    notBefore: notBeforeFor(request.now),
+    notAfter: wholeSeconds(request.notAfter),
+    publicKey: request.keys.publicKey,
+    signingKey: issuer.privateKey,
+    signingAlgorithm: signingAlgorithmOf(issuer.privateKey),
+    extensions: [...(await caExtensions(request)), await authorityKeyIdentifier(issuer.certificate)],
+  });
 }
 
 /** The SANs of a certificate, split by type. */
@@ -114,16 +139,6 @@ export function subjectAltNames(certificate: x509.X509Certificate): { dns: strin
     if (name.type === "ip") ip.push(name.value);
   }
   return { dns, ip };
-}
-
-/** The critical nameConstraints extension: permittedSubtrees only (name-constraints.ts reads it back). */
-function nameConstraintsExtension(permitted: Permitted): x509.Extension {
-  const subtrees = [
-    ...permitted.dns.map((dNSName) => new GeneralSubtree({ base: new GeneralName({ dNSName }) })),
-    ...permitted.ip.map((iPAddress) => new GeneralSubtree({ base: new GeneralName({ iPAddress }) })),
-  ];
-  const value = AsnConvert.serialize(new NameConstraints({ permittedSubtrees: new GeneralSubtrees(subtrees) }));
-  return new x509.Extension(id_ce_nameConstraints, true, value);
 }
 
 /** What a ledger record says of a certificate made with @peculiar/x509 (a CA's). */

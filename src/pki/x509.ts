@@ -1,6 +1,6 @@
 /**
- * The one place @peculiar/x509 is loaded and given its crypto engine. The
- * library needs reflect-metadata loaded first.
+ * The one place @peculiar/x509 is loaded and given the crypto engine
+ * (engine.ts). The library needs reflect-metadata loaded first.
  */
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";

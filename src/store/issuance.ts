@@ -9,18 +9,14 @@
  * defaults come from nutca-store.json; the commands only gather the inputs.
  */
 import { NutcaError } from "../errors.js";
-import type { CaFacts } from "../pki/ca-facts.js";
 import { generateLeafKey, type KeyType } from "../pki/keys.js";
-import {
-  createLeafCertificate,
-  type LeafCertificate,
-  type LeafKind,
-  type LeafSigner,
-} from "../pki/leaf-certificate.js";
-import { assertPermitted, constrainedNames } from "../pki/name-constraints.js";
-import { checkCommonName, parseDnsName, parseEntryName, parseIpAddress } from "../pki/names.js";
+import { createLeafCertificate, type LeafCertificate, type LeafKind } from "../pki/leaf-certificate.js";
+import { assertPermitted, constrainedNames, permittedOf, type Permitted } from "../pki/name-constraints.js";
+import { checkCommonName, checkNameCount, parseDnsName, parseEntryName, parseIpAddress } from "../pki/names.js";
+import type { Issuer } from "../pki/profiles.js";
 import { randomSerial } from "../pki/serial.js";
 import { assertNotAfterWithin, parseNotAfter } from "../pki/validity.js";
+import type { x509 } from "../pki/x509.js";
 import { storePaths } from "./layout.js";
 import type { IssueRecord } from "./ledger.js";
 import { issueRecord } from "./record.js";
@@ -30,12 +26,16 @@ import type { CaStore, Entry, StoreFile, StoreMeta } from "./store.js";
 /** What a leaf is checked against: read once per command, shared by every leaf of a batch. */
 export interface IssueSetting {
   readonly meta: StoreMeta;
-  readonly ca: CaFacts;
+  readonly ca: x509.X509Certificate;
+  /** The CA's name constraints, read once. */
+  readonly permitted: Permitted;
   readonly now: Date;
 }
 
 export function issueSetting(store: CaStore, now: Date): IssueSetting {
-  return { meta: store.readMeta(), ca: readCa(store), now };
+  const meta = store.readMeta();
+  const ca = readCa(store);
+  return { meta, ca, permitted: permittedOf(ca), now };
 }
 
 /** Where the certificate's key comes from. */
@@ -43,7 +43,7 @@ export type LeafKey =
   /** A new key pair, made here and kept in private/ (issue, renew --rekey). */
   | { readonly generate: KeyType }
   /** A key that exists: the host's own (sign: the store holds none) or the one the store holds already (renew). */
-  | { readonly publicKey: Uint8Array; readonly keyType: KeyType; readonly inStore: boolean };
+  | { readonly publicKey: Uint8Array<ArrayBuffer>; readonly keyType: KeyType; readonly inStore: boolean };
 
 /** A leaf as a command asks for it; planLeaf checks every part. */
 export interface LeafInput {
@@ -76,12 +76,13 @@ export function planLeaf(input: LeafInput, setting: IssueSetting): LeafPlan {
   const name = leafName(input.name, meta);
   let dns = unique(input.dns.map(parseDnsName));
   const ip = unique(input.ip.map(parseIpAddress));
+  checkNameCount(dns.length + ip.length);
   if (input.kind === "server" && dns.length === 0 && ip.length === 0) dns = [defaultServerDnsName(name)];
   const commonName = input.subject?.commonName ?? checkCommonName(dns[0] ?? name);
   const organization = input.subject ? input.subject.organization : meta.ca.organization;
   const notAfter =
     input.notAfter instanceof Date ? within(input.notAfter, ca.notAfter) : leafNotAfter(input.notAfter, setting);
-  assertPermitted(constrainedNames({ dns, ip, commonName }), ca.permitted);
+  assertPermitted(constrainedNames({ dns, ip, commonName }), setting.permitted);
   return { kind: input.kind, name, dns, ip, commonName, organization, notAfter, key: input.key };
 }
 
@@ -114,13 +115,13 @@ export interface Renewed {
 /** Makes the key pair (if new) and the certificate, its record and its files (the signing half); writes nothing. */
 export async function signLeaf(
   plan: LeafPlan,
-  signer: LeafSigner,
+  signer: Issuer,
   setting: IssueSetting,
   renews?: Renewed,
 ): Promise<SignedLeaf> {
   const { name } = plan;
   const key = await resolveKey(plan.key);
-  const certificate = buildCertificate(plan, key.publicKey, key.keyType, signer, setting);
+  const certificate = await buildCertificate(plan, key.publicKey, key.keyType, signer, setting);
   const recordFiles = {
     cert: storePaths.issuedCert(name),
     ...(key.inStore ? { key: storePaths.privateKey(name) } : {}),
@@ -147,7 +148,7 @@ export async function signLeaf(
 /** The key's public half and type; for a new key also its PKCS#8, which the store keeps. */
 async function resolveKey(
   key: LeafKey,
-): Promise<{ publicKey: Uint8Array; keyType: KeyType; inStore: boolean; pkcs8Pem?: string }> {
+): Promise<{ publicKey: Uint8Array<ArrayBuffer>; keyType: KeyType; inStore: boolean; pkcs8Pem?: string }> {
   if (!("generate" in key)) return key;
   const made = await generateLeafKey(key.generate);
   return { publicKey: made.spki, keyType: key.generate, inStore: true, pkcs8Pem: made.pkcs8Pem };
@@ -156,11 +157,11 @@ async function resolveKey(
 /** The one call of the leaf builder: every server and client certificate is made here. */
 function buildCertificate(
   plan: LeafPlan,
-  publicKey: Uint8Array,
+  publicKey: Uint8Array<ArrayBuffer>,
   keyType: KeyType,
-  signer: LeafSigner,
+  signer: Issuer,
   setting: IssueSetting,
-): LeafCertificate {
+): Promise<LeafCertificate> {
   return createLeafCertificate(
     {
       kind: plan.kind,

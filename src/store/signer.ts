@@ -1,33 +1,42 @@
 /**
- * The store's CA as the issuing commands need it, loaded without
- * @peculiar/x509 (see pki/leaf-certificate.ts for why).
+ * The store's CA as the signing commands need it: its certificate and its
+ * private key, proven to belong together before anything is signed.
  */
-import { createPrivateKey } from "node:crypto";
-import { readCaFacts, type CaFacts } from "../pki/ca-facts.js";
-import { parseKeyType } from "../pki/keys.js";
-import type { LeafSigner } from "../pki/leaf-certificate.js";
+import { NutcaError } from "../errors.js";
+import { importPrivateKey, isKeyOf } from "../pki/keys.js";
 import { decryptPkcs8, isEncryptedPem } from "../pki/pkcs8.js";
-import { notACertificate, type CaStore, type StoreMeta } from "./store.js";
+import type { Issuer } from "../pki/profiles.js";
+import type { x509 } from "../pki/x509.js";
+import { readCaCertificate } from "./certificates.js";
+import { storePaths } from "./layout.js";
+import type { CaStore } from "./store.js";
 
-export function readCa(store: CaStore): CaFacts {
-  const der = store.readCertificateDer(store.layout.caCert);
-  try {
-    return readCaFacts(der);
-  } catch (error) {
-    throw notACertificate(store.layout.caCert, error);
-  }
+/** The certificate that signs the leaves (the one CA reader, store/certificates.ts). */
+export function readCa(store: CaStore): x509.X509Certificate {
+  return readCaCertificate(store);
 }
 
-/** The CA (as the command already read it), ready to sign leaves. */
+/**
+ * The CA (as the command already read it), ready to sign leaves and CRLs.
+ * Refused when private/ca.key.pem is not the key of ca.crt.pem: whatever
+ * it signed would fail every verifier.
+ */
 export async function loadSigner(
   store: CaStore,
-  read: { readonly meta: StoreMeta; readonly ca: CaFacts },
+  read: { readonly ca: x509.X509Certificate },
   passphrase: () => Promise<string>,
-): Promise<LeafSigner> {
-  const { meta, ca } = read;
-  const pkcs8 = await readCaKey(store, passphrase);
-  const privateKey = createPrivateKey({ key: Buffer.from(pkcs8), format: "der", type: "pkcs8" });
-  return { ca, privateKey, keyType: parseKeyType(meta.ca.keyType) };
+): Promise<Issuer> {
+  const privateKey = await importPrivateKey(await readCaKey(store, passphrase));
+  if (!(await isKeyOf(privateKey, read.ca))) throw caKeyMismatch(store);
+  return { certificate: read.ca, privateKey };
+}
+
+function caKeyMismatch(store: CaStore): NutcaError {
+  return new NutcaError(
+    "CA_KEY_MISMATCH",
+    `the CA key ${storePaths.caKey} in ${store.root} is not the key of ${storePaths.caCert}: nothing was signed`,
+    "restore both files from the same backup (nutca doctor shows which store files are wrong)",
+  );
 }
 
 /** The CA key as unencrypted PKCS#8 DER. The passphrase is asked for only when the key is encrypted. */

@@ -1,6 +1,5 @@
 // Leaves signed by an in-memory CA (an @peculiar/x509 certificate and a WebCrypto key) with nutca's own leaf builder.
-import { createPrivateKey, KeyObject } from "node:crypto";
-import { readCaFacts } from "../../src/pki/ca-facts.js";
+import { createPrivateKey } from "node:crypto";
 import { generateLeafKey, type KeyType } from "../../src/pki/keys.js";
 import { createLeafCertificate, type LeafCertificate, type LeafKind } from "../../src/pki/leaf-certificate.js";
 import type { Issuer } from "../../src/pki/profiles.js";
@@ -25,7 +24,7 @@ export async function signTestLeaf(
 ): Promise<{ certificate: x509.X509Certificate; facts: LeafCertificate; keyPem: string; keyPkcs8: Uint8Array }> {
   const keyType = request.keyType ?? "ec-p256";
   const key = await generateLeafKey(keyType);
-  const leaf = createLeafCertificate(
+  const leaf = await createLeafCertificate(
     {
       kind: request.kind,
       commonName: request.commonName,
@@ -38,11 +37,7 @@ export async function signTestLeaf(
       serial: randomSerial(),
       now: request.now ?? new Date(),
     },
-    {
-      ca: readCaFacts(new Uint8Array(issuer.certificate.rawData)),
-      privateKey: KeyObject.from(issuer.privateKey),
-      keyType: issuer.keyType,
-    },
+    issuer,
   );
   const keyPkcs8 = new Uint8Array(createPrivateKey(key.pkcs8Pem).export({ format: "der", type: "pkcs8" }));
   return { certificate: new x509.X509Certificate(leaf.der), facts: leaf, keyPem: key.pkcs8Pem, keyPkcs8 };

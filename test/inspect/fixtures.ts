@@ -1,6 +1,6 @@
 // In-memory certificates for the lint, inspect and doctor tests: a CA made
 // like nutca's, and leaves that break one rule at a time.
-import { webcrypto } from "node:crypto";
+import { engine } from "../../src/pki/engine.js";
 import { exportPkcs8, generateKeyPair } from "../../src/pki/keys.js";
 import { pkcs8ToPem } from "../../src/pki/pkcs8.js";
 import { createCaCertificate, type Issuer } from "../../src/pki/profiles.js";
@@ -14,14 +14,13 @@ export async function makeCa(commonName = "Lint Test CA"): Promise<Issuer> {
   const keys = await generateKeyPair("ec-p256");
   const certificate = await createCaCertificate({
     commonName,
-    keyType: "ec-p256",
     keys,
     notAfter: NEVER,
     permitted: { dns: [], ip: [] },
     pathLength: 1,
     now: new Date(),
   });
-  return { certificate, privateKey: keys.privateKey, keyType: "ec-p256" };
+  return { certificate, privateKey: keys.privateKey };
 }
 
 export interface LeafSpec {
@@ -84,7 +83,7 @@ export async function makeCertificate(
 
 /** An Ed25519 self-signed certificate: what NSS cannot import. */
 export async function makeEd25519(): Promise<x509.X509Certificate> {
-  const keys = (await webcrypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair;
+  const keys = (await engine.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair;
   return x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),
     name: "CN=ed.example.net",

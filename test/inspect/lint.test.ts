@@ -1,8 +1,7 @@
 // The certificate lint: clean for what nutca issues, one finding per broken rule.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { timeEncodingProblem } from "../../src/pki/der.js";
-import { TAG_GENERALIZED_TIME, TAG_UTC_TIME } from "../../src/pki/der-encode.js";
+import { TAG_GENERALIZED_TIME, TAG_UTC_TIME, timeEncodingProblem } from "../../src/pki/der.js";
 import { lintCertificate } from "../../src/pki/lint.js";
 import { generateKeyPair } from "../../src/pki/keys.js";
 import { randomSerial } from "../../src/pki/serial.js";

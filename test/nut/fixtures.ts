@@ -16,14 +16,13 @@ export async function makeCa(commonName = "Test CA", withIntermediate = false): 
     const keys = await generateKeyPair("ec-p256");
     const certificate = await createCaCertificate({
       commonName: name,
-      keyType: "ec-p256",
       keys,
       notAfter: NEVER,
       permitted: { dns: [], ip: [] },
       pathLength: 0,
       now,
     });
-    return { certificate, privateKey: keys.privateKey, keyType: "ec-p256" as const };
+    return { certificate, privateKey: keys.privateKey };
   };
   const root = await make(commonName);
   // A second self-signed CA stands in for an intermediate: the bundles only place it, never verify it.

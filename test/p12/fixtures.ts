@@ -19,7 +19,6 @@ async function ca(commonName: string, keyType: KeyType, now: Date) {
   const keys = await generateKeyPair(keyType);
   const certificate = await createCaCertificate({
     commonName,
-    keyType,
     keys,
     notAfter: NEVER,
     permitted: { dns: [], ip: [] },
@@ -39,7 +38,7 @@ export async function makeFixture(keyType: KeyType = "ec-p256", name = "ups1"): 
     keyPkcs8,
   } = await signTestLeaf(
     { kind: "server", commonName: `${name}.example.net`, dns: [`${name}.example.net`], keyType, now },
-    { certificate: root.certificate, privateKey: root.keys.privateKey, keyType },
+    { certificate: root.certificate, privateKey: root.keys.privateKey },
   );
   return {
     identity: { name, kind: "server", certificate: leaf, keyPem },

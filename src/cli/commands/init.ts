@@ -77,7 +77,6 @@ export async function init(options: InitOptions, context: Context): Promise<Comm
   const rootCertificate = await createCaCertificate({
     commonName,
     organization,
-    keyType,
     keys,
     notAfter,
     permitted,
@@ -120,14 +119,13 @@ export async function init(options: InitOptions, context: Context): Promise<Comm
     {
       commonName: intermediateName,
       organization,
-      keyType,
       keys: issuingKeys,
       notAfter,
       permitted,
       pathLength: 0,
       now: context.now,
     },
-    { certificate: rootCertificate, privateKey: keys.privateKey, keyType },
+    { certificate: rootCertificate, privateKey: keys.privateKey },
   );
   const rootRecord = await caRecord(rootCertificate, "root", keyType, context.now);
   const record = await caRecord(intermediate, "ca", keyType, context.now);

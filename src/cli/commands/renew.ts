@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import { NutcaError } from "../../errors.js";
 import { parseWindow } from "../../pki/expiring.js";
 import { parseKeyType, type KeyType } from "../../pki/keys.js";
-import type { LeafKind, LeafSigner } from "../../pki/leaf-certificate.js";
-import { publicKeyType } from "../../pki/spki.js";
+import { keyTypeOfSpki } from "../../pki/keys.js";
+import type { LeafKind } from "../../pki/leaf-certificate.js";
+import type { Issuer } from "../../pki/profiles.js";
 import { describeNotAfter, isNever, NEVER, notBeforeFor } from "../../pki/validity.js";
 import type { x509 } from "../../pki/x509.js";
 import { readCertificate } from "../../store/certificates.js";
@@ -125,7 +126,7 @@ function planRenewal(store: CaStore, entry: Entry, plan: Plan, setting: IssueSet
       notAfter: plan.notAfter ?? sameLifetime(old, setting.ca.notAfter, setting.now),
       key: plan.rekey
         ? { generate: parseKeyType(plan.keyType ?? entry.keyType) }
-        : { publicKey: spki, keyType: publicKeyType(spki), inStore: entry.files.key !== undefined },
+        : { publicKey: spki, keyType: keyTypeOfSpki(spki), inStore: entry.files.key !== undefined },
     },
     setting,
   );
@@ -133,7 +134,7 @@ function planRenewal(store: CaStore, entry: Entry, plan: Plan, setting: IssueSet
 
 async function renewOne(
   store: CaStore,
-  signer: LeafSigner,
+  signer: Issuer,
   entry: Entry,
   leaf: LeafPlan,
   plan: Plan,

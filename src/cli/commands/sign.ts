@@ -53,7 +53,7 @@ export async function sign(csrFile: string, options: SignOptions, context: Conte
     setting,
   );
   const { name, notAfter } = leaf;
-  if (Buffer.from(request.spki).equals(setting.ca.publicKey)) {
+  if (Buffer.from(request.spki).equals(Buffer.from(setting.ca.publicKey.rawData))) {
     throw new NutcaError("BAD_CSR", `${csrFile} carries the CA's own key`, "make the request with the host's own key");
   }
   assertNameFree(name, store.entriesNamed(name, context.now));

@@ -3,6 +3,7 @@
  * re-export, show the status. It never offers a second CA.
  */
 import { decryptPkcs8, isEncryptedPem } from "../../pki/pkcs8.js";
+import { permittedOf } from "../../pki/name-constraints.js";
 import { readCa } from "../../store/signer.js";
 import { CaStore } from "../../store/store.js";
 import { list } from "../commands/list.js";
@@ -49,7 +50,7 @@ export async function runMenu(deps: WizardDeps, initial: StoreState, steps: Step
 async function addServers(deps: WizardDeps, state: StoreState, steps: Step[], session: { passphrase?: string }) {
   const passphrase = await caPassphrase(deps, state, session);
   const deployment = await askDeployment(deps.io, deps.settings, deps.detectBackend);
-  const permitted = readCa(new CaStore(state.dir)).permitted;
+  const permitted = permittedOf(readCa(new CaStore(state.dir)));
   const servers = await askServers(deps.io, { host: deps.host, taken: state.names, permitted });
   const names = servers.map((server) => server.name);
   const plan = await askOutDir(deps.io, deps.settings, (out, force) =>
