@@ -1,5 +1,5 @@
 /**
- * What each certificate nutca makes carries (design.md "Certificates",
+ * What each certificate nutca makes carries (docs/architecture.md "Certificate profiles",
  * RFC 5280): the CA (a root that signs leaves or an intermediate), the
  * intermediate, and the server and client leaves (leaf-certificate.ts signs
  * those with these extensions). Every certificate is built by @peculiar/x509

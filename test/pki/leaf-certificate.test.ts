@@ -1,4 +1,4 @@
-// The leaf builder (@peculiar/x509 over the engine) for every CA key type: the profile of design.md, checked by
+// The leaf builder (@peculiar/x509 over the engine) for every CA key type: the profile of docs/architecture.md, checked by
 // parsing what it makes and by the real `openssl verify -x509_strict` against the CA.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
