@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { modeOf, runNutca, runNutcaOk, snapshotDir, tempDir } from "../helpers/cli.js";
+import { requireTool } from "../helpers/tools.js";
 import { makeStore } from "../inspect/support.js";
 
 let dir: string;
@@ -85,6 +86,23 @@ describe("export nutauth, OpenSSL", () => {
     assert.match(readme, /OLDER NUT IGNORES IT/);
     assert.ok(!readme.includes("admin secret") && !readFileSync(join(out, "README.txt"), "utf8").includes("PASS ="));
   });
+});
+
+describe("doctor --export on nutauth bundles", () => {
+  for (const backend of ["openssl", "nss"] as const) {
+    it(`${backend}: healthy (an NSS database read by the clients' user need not be readable by nut)`, async (t) => {
+      if (backend === "nss" && !requireTool(t, "certutil", "pk12util")) return;
+      const out = join(dir, `doctor-${backend}`);
+      await runNutcaOk(
+        ["export", "nutauth", "--server", "ups1", "--client", "mon1", "--backend", backend, "--out", out],
+        { store },
+      );
+      assert.equal(modeOf(join(out, backend === "nss" ? "nutauth-nssdb/key4.db" : "nutauth.pem")), 0o600);
+      const result = await runNutca(["doctor", "--export", out], { store });
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      assert.match(result.stdout, /Healthy: no problems found/);
+    });
+  }
 });
 
 describe("export nutauth, bad input: one line, exit 2, nothing written", () => {
