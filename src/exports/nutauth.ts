@@ -107,7 +107,7 @@ export function nutauthOpensslBundle(input: NutauthInput): Bundle {
   const trust = [
     `${CERTS_DIR}/ is an OpenSSL CApath: each CA certificate under its subject-hash name. Keep the names.`,
   ];
-  return bundle(input, "openssl", tls, files, install, trust);
+  return bundle(input, { backend: "openssl", tls, trustFiles: files, install, trust });
 }
 
 export function nutauthNssBundle(input: NutauthNssInput): Bundle {
@@ -136,19 +136,21 @@ export function nutauthNssBundle(input: NutauthNssInput): Bundle {
   const trust = [
     `${NSS_DB_DIR}/ trusts the CA for TLS servers (CT,,)` +
       (input.client ? ` and holds the client certificate and key as "${input.nickname}";` : "."),
-    ...(input.client ? ["its password is written only in nutauth.conf (CERTIDENT_PASS): that file is a secret."] : []),
+    ...(input.client ? ["its password is written only in nutauth.conf and nutauth.d/ (CERTIDENT_PASS): secrets."] : []),
   ];
-  return bundle(input, "nss", tls, files, install, trust);
+  return bundle(input, { backend: "nss", tls, trustFiles: files, install, trust });
 }
 
-function bundle(
-  input: NutauthInput,
-  backend: "openssl" | "nss",
-  tls: readonly string[],
-  trustFiles: BundleFile[],
-  install: readonly string[],
-  trust: readonly string[],
-): Bundle {
+/** What differs between the backends: the TLS lines, the trust files, their install lines and README lines. */
+interface BackendParts {
+  readonly backend: "openssl" | "nss";
+  readonly tls: readonly string[];
+  readonly trustFiles: readonly BundleFile[];
+  readonly install: readonly string[];
+  readonly trust: readonly string[];
+}
+
+function bundle(input: NutauthInput, { backend, tls, trustFiles, install, trust }: BackendParts): Bundle {
   const dir = checkInstallDir(input.installDir);
   const sections = input.servers.map((server) => section(input, server, tls));
   const header = `# nutauth.conf from nutca (NUT 2.8.6 clients, ${backend === "nss" ? "NSS" : "OpenSSL"} build)`;

@@ -98,6 +98,16 @@ describe("doctor --export on nutauth bundles", () => {
         { store },
       );
       assert.equal(modeOf(join(out, backend === "nss" ? "nutauth-nssdb/key4.db" : "nutauth.pem")), 0o600);
+      if (backend === "nss") {
+        const conf = readFileSync(join(out, "nutauth.conf"), "utf8");
+        const password = /^CERTIDENT_PASS = "([A-Za-z0-9_-]{16,})"$/m.exec(conf)?.[1];
+        assert.ok(password, conf);
+        assert.match(conf, /^SSLBACKEND = nss\nCERTPATH = \/etc\/nut\/nutauth-nssdb\nCERTIDENT_NAME = "nut-client"\n/m);
+        assert.ok(
+          !readFileSync(join(out, "README.txt"), "utf8").includes(password),
+          "the password is not in the README",
+        );
+      }
       const result = await runNutca(["doctor", "--export", out], { store });
       assert.equal(result.code, 0, result.stdout + result.stderr);
       assert.match(result.stdout, /Healthy: no problems found/);
