@@ -43,8 +43,8 @@ export const nutauthTarget: ExportTarget<NutauthExportOptions> = {
   ],
   examples: [
     "nutca export nutauth --server ups1 --backend openssl",
-    "nutca export nutauth --server ups1 ups2 --backend nss --monitor-host ups1.example.net ups2.example.net",
-    "nutca export nutauth --server ups1 --client mon1 --user admin --password-file admin.pass --backend auto",
+    "nutca export nutauth --server ups1 --backend nss --monitor-host ups.example.net --port 3494",
+    "nutca export nutauth --server ups1 --client mon1 --backend auto --out /tmp/mon1-nutauth",
   ],
   exitCodes: EXPORT_EXIT_CODES,
   defaultOut: (_args, options) => `nutca-export/${options.client ?? [options.server].flat()[0]}/nutauth`,
