@@ -4,7 +4,7 @@
  * NSS databases and the config snippets that tie them together. Read-only.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { basename, dirname, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { isNutcaError } from "../errors.js";
 import { SECURITY_DOC_PATH } from "../exports/security-render.js";
 import { issuedBy } from "../pki/chain.js";
@@ -109,6 +109,7 @@ export async function doctorExport(dir: string, options: ExportDoctorOptions): P
         identities: identities.get(db) ?? [],
         user: options.user,
         userName: options.userName,
+        clientsOwn: existsSync(join(dirname(db), "nutauth.conf")),
       },
       nss,
     );

@@ -35,6 +35,8 @@ export interface NssCheckInput {
   /** upsd's / upsmon's run-as user; undefined when it does not exist here. */
   readonly user: UserInfo | undefined;
   readonly userName: string;
+  /** A nutauth export's database: read by whoever runs upsc, not by the run-as user. */
+  readonly clientsOwn?: boolean;
 }
 
 interface Listed {
@@ -56,7 +58,7 @@ export function checkNssDb(input: NssCheckInput, check: CheckBuilder): void {
     );
     if (!legacy) return;
   }
-  readability(input, check);
+  if (!input.clientsOwn) readability(input, check);
   if (!input.certutil) {
     check.add(
       "info",

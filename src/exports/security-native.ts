@@ -215,8 +215,8 @@ export const CLIENT_DEPLOYMENTS: readonly DeploymentNotes[] = [
     setup:
       "2.8.6's upsc, upscmd, upsrw, upslog, CGIs and PyNUT read nutauth.conf: a section for the server with " +
       "CERTPATH (hashed CA dir for OpenSSL, NSS database for NSS), CERTVERIFY = on, FORCESSL = on and CERTHOST = " +
-      "<a SAN of the server certificate>. nutca does not export nutauth.conf yet; it is planned. Until then, write " +
-      "it by hand from the upsmon export's CERTPATH.",
+      "<a SAN of the server certificate>, as nutca export nutauth writes it (a section per server, the file 0600). " +
+      "Older NUT ignores the file: there these clients verify nothing.",
     attacks: {
       wire: p("FORCESSL = on", "FORCESSL = on refuses plaintext; the TLS settings of upsd apply as for upsmon."),
       loopback: NATIVE.loopbackNative,

@@ -113,6 +113,8 @@ export const TARGET_NOTES: Readonly<Record<string, TargetNotes>> = {
   "upsd:openssl": { deployments: ["openssl-2.8.5", "native-2.8.6", "native-2.8.6-client-certs"], assets: [] },
   "upsmon:nss": { deployments: ["nss-2.8.0", "native-2.8.6", "upsc-unverified"], assets: [] },
   "upsmon:openssl": { deployments: ["openssl-2.8.5", "native-2.8.6", "upsc-unverified"], assets: [] },
+  "nutauth:nss": { deployments: ["nutauth", "upsc-unverified"], assets: [] },
+  "nutauth:openssl": { deployments: ["nutauth", "upsc-unverified"], assets: [] },
   "stunnel-server": { deployments: ["stunnel"], assets: [] },
   "stunnel-client": { deployments: ["stunnel"], assets: [] },
   "shim-server": { deployments: ["shims"], assets: [] },
@@ -175,7 +177,7 @@ export const DOCTOR_HOLES = {
   },
   "no-nutauth": {
     hole: "a NUT 2.8.6 client host without nutauth.conf: upsc, upscmd, upsrw verify nothing",
-    fix: "write nutauth.conf (mode 0600) with a section for the server: CERTPATH, CERTVERIFY = on, FORCESSL = on, CERTHOST (nutca does not export it yet)",
+    fix: "write nutauth.conf (mode 0600) with a section for the server: CERTPATH, CERTVERIFY = on, FORCESSL = on, CERTHOST: nutca export nutauth --server <name> writes it",
   },
   "stunnel-no-verify": {
     hole: "no verifyChain = yes: stunnel does not verify the peer (a server stunnel then takes any client)",

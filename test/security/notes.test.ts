@@ -111,7 +111,7 @@ test("the exact NUT behaviours behind the verdicts are named", () => {
     "Native NUT TLS, NSS build (NUT 2.8.0, Debian 12)",
     /### Denial of service: susceptible\n\nupsd does the TLS handshake blocking: one client that sends STARTTLS and then nothing freezes upsd for every other client/,
   );
-  say("upsc and friends with nutauth.conf (NUT 2.8.6)", /nutca does not export nutauth\.conf yet; it is planned/);
+  say("upsc and friends with nutauth.conf (NUT 2.8.6)", /as nutca export nutauth writes it/);
   say("nutca's own assets", /### The CA key at rest\n/);
   say("nutca's own assets", /### The store\n/);
   say(
@@ -142,6 +142,7 @@ const EXPORT_ARGS: Record<string, { args: string[]; options: Record<string, unkn
   p12: { args: ["ups1"], options: {} },
   upsd: { args: [], options: { server: "ups1" } },
   upsmon: { args: [], options: { server: "ups1" } },
+  nutauth: { args: [], options: { server: ["ups1"] } },
   "stunnel-server": { args: [], options: { server: "ups1" } },
   "stunnel-client": { args: [], options: { client: "mon1", server: "ups1" } },
   "shim-server": { args: [], options: { server: "ups1" } },

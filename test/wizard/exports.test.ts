@@ -11,7 +11,7 @@ const client = (name: string, servers: string[], certificate = true) => ({
   servers,
 });
 
-test("native NSS + stunnel: upsd and stunnel-server per server, upsmon and stunnel-client per client", () => {
+test("native NSS + stunnel: upsd and stunnel-server per server, upsmon, stunnel-client and nutauth per client", () => {
   const jobs = planExports({
     storeDir: "/s",
     out: "/o",
@@ -29,6 +29,7 @@ test("native NSS + stunnel: upsd and stunnel-server per server, upsmon and stunn
         "/o/mon1/stunnel-client",
         "--store /s export stunnel-client --client mon1 --server ups1 --out /o/mon1/stunnel-client",
       ],
+      ["/o/mon1/nutauth", "--store /s export nutauth --server ups1 --backend nss --out /o/mon1/nutauth"],
     ],
   );
 });
@@ -49,6 +50,7 @@ test("a non-default install dir, upsmon's client certificate, two servers, and -
       "shim-client --server ups1 --out /o/mon1/shim-client-ups1 --force",
       "upsmon --server ups2 --client mon1 --backend openssl --install-dir /etc/nut --out /o/mon1/upsmon-ups2 --force",
       "shim-client --server ups2 --out /o/mon1/shim-client-ups2 --force",
+      "nutauth --server ups1 --server ups2 --client mon1 --backend openssl --out /o/mon1/nutauth --force",
     ],
   );
 });

@@ -64,7 +64,15 @@ test("empty store to CA, server, client and OpenSSL + shim exports; the summary 
   for (const argv of commands) assert.ok(text.includes(commandLine(argv)), commandLine(argv));
   assert.deepEqual(
     commands.map((argv) => argv.slice(2, 4).join(" ")),
-    ["init --name", "issue server", "export upsd", "export shim-server", "export upsmon", "export shim-client"],
+    [
+      "init --name",
+      "issue server",
+      "export upsd",
+      "export shim-server",
+      "export upsmon",
+      "export shim-client",
+      "export nutauth",
+    ],
   );
   assert.ok(commands[0]!.includes("--permit-dns") && commands[0]!.includes("--permit-ip"));
   assert.ok(!text.includes(PASSPHRASE) && !commands.flat().includes(PASSPHRASE));

@@ -1,8 +1,8 @@
 /**
  * `issue --from MANIFEST --export <target>... --out DIR`: the bundles of a
  * batch, written in the same run as DIR/<name>/<target>/ (and DIR/ca/).
- * The client-side bundles that name a server (upsmon, stunnel-client,
- * shim-client) take it from the client row's `server` column. Every option
+ * The client-side bundles that name a server (upsmon, nutauth,
+ * stunnel-client, shim-client) take it from the client row's `server` column. Every option
  * and row is checked before anything is issued. An export directory that
  * exists is kept (so re-running a manifest is idempotent) unless --force
  * rewrites it.
@@ -34,6 +34,7 @@ const BATCH_TARGETS: Readonly<Record<string, "once" | "every" | "server" | "clie
   "stunnel-server": "server",
   "shim-server": "server",
   upsmon: "client",
+  nutauth: "client",
   "stunnel-client": "client",
   "shim-client": "client",
 };
@@ -79,7 +80,7 @@ export function planBatchExport(options: BatchExportOptions, storeDir: string): 
   if (options.out === undefined) {
     throw new NutcaError("USAGE", "--export needs --out <dir>", "the bundles go to DIR/<name>/<target>/");
   }
-  const needsBackend = names.filter((name) => name === "upsd" || name === "upsmon");
+  const needsBackend = names.filter((name) => name === "upsd" || name === "upsmon" || name === "nutauth");
   if (needsBackend.length > 0 && options.backend === undefined) {
     throw new NutcaError(
       "USAGE",

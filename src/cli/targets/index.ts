@@ -4,6 +4,7 @@
  * wizard all take their targets from this list.
  */
 import { caTarget } from "./ca.js";
+import { nutauthTarget } from "./nutauth.js";
 import { p12Target } from "./p12.js";
 import { pemTarget } from "./pem.js";
 import { shimClientTarget } from "./shim-client.js";
@@ -24,6 +25,7 @@ export const EXPORT_TARGETS: readonly AnyExportTarget[] = [
   shimClientTarget,
   upsdTarget,
   upsmonTarget,
+  nutauthTarget,
 ];
 
 export function findTarget(name: string): AnyExportTarget | undefined {

@@ -6,9 +6,11 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { findNssTools } from "../../nut/nss-tools.js";
 import { parseSetting, SETTING_INFO, type Settings } from "../../settings.js";
 import { exportBundle } from "../commands/export.js";
 import { flagsFor } from "../options.js";
+import { nutauthTarget } from "../targets/nutauth.js";
 import { shimClientTarget } from "../targets/shim-client.js";
 import { shimServerTarget } from "../targets/shim-server.js";
 import { stunnelClientTarget } from "../targets/stunnel-client.js";
@@ -77,6 +79,22 @@ export function planExports(input: ExportPlanInput): ExportJob[] {
         }
       }
       if (deployment.modes.includes("shims")) add(client.name, shimClientTarget, `shim-client${suffix}`, { server });
+    }
+    // One nutauth.conf per host, a section per server, so NUT 2.8.6's upsc & friends verify too.
+    if (deployment.modes.includes("native")) {
+      const withClient = client.upsmonCertificate ? { client: client.name } : {};
+      const backend = deployment.backend ?? "auto";
+      const noNssTools = backend !== "openssl" ? findNssTools().missing : [];
+      if (noNssTools.length === 0) {
+        add(client.name, nutauthTarget, "nutauth", { server: [...client.servers], ...withClient, backend });
+      } else {
+        jobs.push({
+          host: client.name,
+          target: nutauthTarget.name,
+          dir: join(out, client.name, "nutauth"),
+          skipped: `its NSS database needs ${noNssTools.join(" and ")} here (Debian: apt install libnss3-tools)`,
+        });
+      }
     }
   }
   return jobs;
