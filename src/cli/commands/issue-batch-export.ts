@@ -10,6 +10,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { NutcaError, type Problem } from "../../errors.js";
+import type { Bundle } from "../../exports/bundle.js";
 import type { LeafKind } from "../../pki/leaf-certificate.js";
 import type { CaStore } from "../../store/store.js";
 import type { Context } from "../context.js";
@@ -122,25 +123,28 @@ export function exportRowProblems(
   return problems;
 }
 
-/** Writes the bundles of every row (issued now or earlier) for every target that applies to it. */
-export async function exportBatch(
+/** One bundle of a batch: its directory (under the plan's out) and how to build it. */
+export interface BatchBundle {
+  readonly name: string;
+  readonly target: AnyExportTarget;
+  readonly out: string;
+  build(): Promise<Bundle>;
+}
+
+/** The bundles of every row (issued now or earlier) for every target that applies to it, in order. */
+export function batchBundles(
   plan: ExportPlan,
   rows: readonly ExportRow[],
   store: CaStore,
   context: Context,
-): Promise<ExportedBundle[]> {
-  const exported: ExportedBundle[] = [];
-  const write = async (target: AnyExportTarget, name: string, out: string, args: string[], extra: object) => {
-    if (existsSync(out) && plan.options.force !== true) {
-      exported.push({ name, target: target.name, out, status: "kept" });
-      return;
-    }
+): BatchBundle[] {
+  const bundle = (target: AnyExportTarget, name: string, out: string, args: string[], extra: object): BatchBundle => {
     const options = { ...plan.options, ...extra, installDir: plan.options.installDir ?? target.defaultInstallDir };
-    writeBundle(out, await target.build(args, options, store, context), { force: plan.options.force === true });
-    exported.push({ name, target: target.name, out, status: "exported" });
+    return { name, target, out, build: () => target.build(args, options, store, context) };
   };
+  const bundles: BatchBundle[] = [];
   for (const target of plan.targets) {
-    if (BATCH_TARGETS[target.name] === "once") await write(target, "ca", join(plan.out, target.name), [], {});
+    if (BATCH_TARGETS[target.name] === "once") bundles.push(bundle(target, "ca", join(plan.out, target.name), [], {}));
   }
   for (const row of rows) {
     for (const target of plan.targets) {
@@ -153,8 +157,27 @@ export async function exportBatch(
           : applies === "client"
             ? { client: row.name, server: row.server }
             : {};
-      await write(target, row.name, out, [row.name], extra);
+      bundles.push(bundle(target, row.name, out, [row.name], extra));
     }
+  }
+  return bundles;
+}
+
+/** Writes the bundles of every row for every target that applies to it. */
+export async function exportBatch(
+  plan: ExportPlan,
+  rows: readonly ExportRow[],
+  store: CaStore,
+  context: Context,
+): Promise<ExportedBundle[]> {
+  const exported: ExportedBundle[] = [];
+  for (const { name, target, out, build } of batchBundles(plan, rows, store, context)) {
+    if (existsSync(out) && plan.options.force !== true) {
+      exported.push({ name, target: target.name, out, status: "kept" });
+      continue;
+    }
+    writeBundle(out, await build(), { force: plan.options.force === true });
+    exported.push({ name, target: target.name, out, status: "exported" });
   }
   return exported;
 }
