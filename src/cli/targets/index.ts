@@ -3,6 +3,7 @@
  * them. `nutca export <target>`, the batch (issue --from ... --export) and the
  * wizard all take their targets from this list.
  */
+import { ansibleTarget } from "./ansible.js";
 import { caTarget } from "./ca.js";
 import { p12Target } from "./p12.js";
 import { pemTarget } from "./pem.js";
@@ -24,6 +25,7 @@ export const EXPORT_TARGETS: readonly AnyExportTarget[] = [
   shimClientTarget,
   upsdTarget,
   upsmonTarget,
+  ansibleTarget,
 ];
 
 export function findTarget(name: string): AnyExportTarget | undefined {
