@@ -40,6 +40,7 @@ describe("export ansible: bad input", () => {
   it("needs --host for one host", async () => {
     await refused(["--server", "ups1"], /export ansible --server needs --host/);
     await refused(["--client", "mon1", "--server", "ups1"], /export ansible --client needs --host/);
+    await refused(["--client", "mon1", "--host", "mon1"], /export ansible --client needs --server/);
   });
 
   it("refuses a host that is no [user@]host[:port]", async () => {

@@ -105,6 +105,9 @@ function singleRow(options: AnsibleExportOptions): HostRow[] {
       "e.g. --host admin@ups1:22",
     );
   }
+  if (options.client !== undefined && options.server === undefined) {
+    throw new NutcaError("USAGE", "export ansible --client needs --server", "the server that upsmon monitors");
+  }
   const kind = options.client === undefined ? "server" : "client";
   return [{ line: 1, kind, name, server: kind === "client" ? options.server : undefined, host: options.host }];
 }
