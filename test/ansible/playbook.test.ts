@@ -1,6 +1,6 @@
 // export ansible with Debian's real ansible-playbook against localhost (ansible_connection=local)
 // and a scratch install root: syntax, install, a second run with no change, check mode that
-// changes nothing, no temporary directory left, and install.sh's refusal failing the play.
+// changes nothing, no temporary directory left, and install.sh refusing or rolling back failing the play.
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -152,7 +152,7 @@ describe("export ansible, run by the real ansible-playbook", { skip: gate.skip }
     assert.deepEqual(temporaryDirs("", ansible).left, []);
   });
 
-  it("fails the play with install.sh's reason when it refuses, and touches nothing", async () => {
+  it("fails the play with install.sh's reason when it refuses or rolls back, and leaves the config as it was", async () => {
     const openssl = join(base, "out-openssl");
     const args = ["export", "ansible", "--server", "ups1", "--host", "localhost", "--backend", "openssl"];
     await runNutcaOk([...args, "--connection", "local", "--out", openssl], { store });
@@ -174,6 +174,15 @@ describe("export ansible, run by the real ansible-playbook", { skip: gate.skip }
     assert.equal(recap(noConf.stdout).ups1?.failed, 1);
     assert.match(noConf.stdout, /no config directory found/);
     assert.deepEqual(fingerprint(empty), new Map(), "nothing was created in the empty root");
+    assert.deepEqual(temporaryDirs("", ansible).left, []);
+
+    const rollback = scratchRoot(join(base, "root-rollback"), { "upsd.conf": UPSD_CONF });
+    const failing = ["-e", `nutca_install_root=${rollback}`, "-e", "nutca_become=false"];
+    const rolled = ansible.playbook(out, ["--limit", "ups1", ...failing, "-e", '{"nutca_restart": "exit 3"}']);
+    assert.equal(rolled.code, 2, rolled.output);
+    assert.deepEqual([recap(rolled.stdout).ups1?.failed, recap(rolled.stdout).ups1?.changed], [1, 0]);
+    assert.match(rolled.stdout, /nutca-install: rolled-back upsd ups1 the restart failed: exit 3/);
+    assert.equal(readFileSync(join(rollback, "etc/nut/upsd.conf"), "utf8"), UPSD_CONF, "upsd.conf is restored");
     assert.deepEqual(temporaryDirs("", ansible).left, []);
   });
 });
