@@ -1,6 +1,6 @@
 /**
  * The batch manifest of `nutca issue --from`: CSV (a header row naming the
- * columns kind,name,dns,ip,key,not_after,server) or JSON (an array of objects). Pure:
+ * columns kind,name,dns,ip,key,not_after,server,host) or JSON (an array of objects). Pure:
  * text in, rows or every problem with its line number out, so a batch is
  * refused whole before anything is written.
  */
@@ -22,6 +22,8 @@ export interface ManifestRow {
   readonly notAfter?: string;
   /** For a client: the server certificate it connects to (for the exports that name one). */
   readonly server?: string;
+  /** Where the host is reached, `[user@]host[:port]` (for the exports that go to it). */
+  readonly host?: string;
 }
 
 export interface Manifest {
@@ -40,8 +42,8 @@ interface RawRow {
   readonly problem?: string;
 }
 
-const CSV_COLUMNS = ["kind", "name", "dns", "ip", "key", "not_after", "server"];
-const JSON_KEYS = ["kind", "name", "dns", "ip", "key", "notAfter", "server"];
+const CSV_COLUMNS = ["kind", "name", "dns", "ip", "key", "not_after", "server", "host"];
+const JSON_KEYS = ["kind", "name", "dns", "ip", "key", "notAfter", "server", "host"];
 
 /** JSON when the file says so by its name or its first character, CSV otherwise. */
 export function manifestFormat(path: string, text: string): ManifestFormat {
@@ -117,6 +119,7 @@ function validateRow(row: RawRow, now: Date, messages: string[]): ManifestRow | 
   const server = rawServer === undefined ? undefined : check(() => parseEntryName(rawServer));
   if (rawServer !== undefined && kind === "server")
     messages.push("server is for a client row: the server it connects to");
+  const host = text("host");
   if (messages.length > 0 || name === undefined) return undefined;
   return {
     line: row.line,
@@ -127,6 +130,7 @@ function validateRow(row: RawRow, now: Date, messages: string[]): ManifestRow | 
     ...(key === undefined ? {} : { key }),
     ...(notAfter === undefined ? {} : { notAfter }),
     ...(server === undefined ? {} : { server }),
+    ...(host === undefined ? {} : { host }),
   };
 }
 

@@ -33,7 +33,7 @@ export const OUT_OF_SCOPE: readonly string[] = [
 ];
 
 export interface AssetNotes {
-  readonly id: "ca-key" | "store" | "transit" | "argv" | "stolen-ca";
+  readonly id: "ca-key" | "store" | "transit" | "ansible" | "argv" | "stolen-ca";
   readonly title: string;
   readonly protects: string;
   readonly doesNot: string;
@@ -72,6 +72,17 @@ export const ASSETS: readonly AssetNotes[] = [
       "The keys in a bundle (upsd.pem, *.key.pem, the shim's server file, an NSS database with an empty password " +
       "or its password in the snippet) are unencrypted: copy them over ssh/scp only, and delete the bundle after " +
       "installing, as each README says.",
+  },
+  {
+    id: "ansible",
+    title: "Keys in transit with Ansible",
+    protects:
+      "export ansible's playbook copies each bundle over Ansible's connection (ssh by default, host key " +
+      "checked) into a 0700 tempfile directory, keeps each file's mode (keys 0600 or 0640), shows no file's " +
+      "contents, and removes the directory in an always block.",
+    doesNot:
+      "The export directory holds every host's key unencrypted: keep it 0700 and delete it after the run. " +
+      "host_key_checking off weakens the transport; a killed run can leave the directory on the host.",
   },
   {
     id: "argv",
@@ -119,6 +130,8 @@ export const TARGET_NOTES: Readonly<Record<string, TargetNotes>> = {
   "stunnel-client": { deployments: ["stunnel"], assets: [] },
   "shim-server": { deployments: ["shims"], assets: [] },
   "shim-client": { deployments: ["shims"], assets: [] },
+  "ansible:nss": { deployments: ["nss-2.8.0"], assets: ["ansible"] },
+  "ansible:openssl": { deployments: ["openssl-2.8.5"], assets: ["ansible"] },
 };
 
 /** The wizard's deployment choices (plan.ts's Mode): the holes each leaves open, shown in one line. */

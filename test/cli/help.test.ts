@@ -56,7 +56,7 @@ test("each command's --help lists the exit codes it can end with", async () => {
 });
 
 test("nutca export <target> --help: the target's own flags, its examples, its exit codes", async () => {
-  assert.equal(EXPORT_TARGETS.length, 10);
+  assert.equal(EXPORT_TARGETS.length, 11);
   for (const target of EXPORT_TARGETS) {
     const { stdout } = await runNutcaOk(["export", target.name, "--help"]);
     for (const flag of target.flags()) assert.ok(stdout.includes(flag.flags), `${target.name}: ${flag.flags}`);
@@ -82,6 +82,10 @@ test("every export example runs as shown against a store with its certificates",
       // Each in a directory of its own, where its files (and its /tmp/ paths) go.
       const cwd = tempDir();
       writeFileSync(join(cwd, "p12.txt"), "a long p12 password\n");
+      writeFileSync(
+        join(cwd, "fleet.csv"),
+        "kind,name,server,host\nserver,ups1,,admin@ups1.example.net\nclient,mon1,ups1,mon1:22\n",
+      );
       const args = example.replaceAll("/tmp/", `${cwd}/`).split(" ").slice(1);
       const result = await runNutca(args, { store, cwd });
       // --backend auto reads upsd on this host, which a machine without NUT lacks.

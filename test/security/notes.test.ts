@@ -147,6 +147,7 @@ const EXPORT_ARGS: Record<string, { args: string[]; options: Record<string, unkn
   "stunnel-client": { args: [], options: { client: "mon1", server: "ups1" } },
   "shim-server": { args: [], options: { server: "ups1" } },
   "shim-client": { args: [], options: { server: "ups1" } },
+  ansible: { args: [], options: { server: "ups1", host: "127.0.0.1" } },
 };
 
 let store: string;

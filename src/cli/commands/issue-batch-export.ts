@@ -9,6 +9,7 @@
  */
 import { join, relative } from "node:path";
 import { NutcaError, type Problem } from "../../errors.js";
+import type { Bundle } from "../../exports/bundle.js";
 import type { LeafKind } from "../../pki/leaf-certificate.js";
 import type { CaStore } from "../../store/store.js";
 import type { Context } from "../context.js";
@@ -141,27 +142,28 @@ function linkProblems(plan: ExportPlan, rows: readonly ExportRow[]): Problem[] {
   return problems;
 }
 
-/** Writes the bundles of every row (issued now or earlier) for every target that applies to it. */
-export async function exportBatch(
+/** One bundle of a batch: its directory (under the plan's out) and how to build it. */
+export interface BatchBundle {
+  readonly name: string;
+  readonly target: AnyExportTarget;
+  readonly out: string;
+  build(): Promise<Bundle>;
+}
+
+/** The bundles of every row (issued now or earlier) for every target that applies to it, in order. */
+export function batchBundles(
   plan: ExportPlan,
   rows: readonly ExportRow[],
   store: CaStore,
   context: Context,
-): Promise<ExportedBundle[]> {
-  const exported: ExportedBundle[] = [];
-  const force = plan.options.force === true;
-  const base = checkOutDir(plan.out, { force, store: store.root });
-  const write = async (target: AnyExportTarget, name: string, out: string, args: string[], extra: object) => {
-    if (bundleDirExists(base, relative(plan.out, out), force) && !force) {
-      exported.push({ name, target: target.name, out, status: "kept" });
-      return;
-    }
+): BatchBundle[] {
+  const bundle = (target: AnyExportTarget, name: string, out: string, args: string[], extra: object): BatchBundle => {
     const options = { ...plan.options, ...extra, installDir: plan.options.installDir ?? target.defaultInstallDir };
-    writeBundle(out, await target.build(args, options, store, context), { force, base: plan.out, store: store.root });
-    exported.push({ name, target: target.name, out, status: "exported" });
+    return { name, target, out, build: () => target.build(args, options, store, context) };
   };
+  const bundles: BatchBundle[] = [];
   for (const target of plan.targets) {
-    if (BATCH_TARGETS[target.name] === "once") await write(target, "ca", join(plan.out, target.name), [], {});
+    if (BATCH_TARGETS[target.name] === "once") bundles.push(bundle(target, "ca", join(plan.out, target.name), [], {}));
   }
   for (const row of rows) {
     for (const target of plan.targets) {
@@ -174,8 +176,29 @@ export async function exportBatch(
           : applies === "client"
             ? { client: row.name, server: row.server }
             : {};
-      await write(target, row.name, out, [row.name], extra);
+      bundles.push(bundle(target, row.name, out, [row.name], extra));
     }
+  }
+  return bundles;
+}
+
+/** Writes the bundles of every row for every target that applies to it. */
+export async function exportBatch(
+  plan: ExportPlan,
+  rows: readonly ExportRow[],
+  store: CaStore,
+  context: Context,
+): Promise<ExportedBundle[]> {
+  const exported: ExportedBundle[] = [];
+  const force = plan.options.force === true;
+  const base = checkOutDir(plan.out, { force, store: store.root });
+  for (const { name, target, out, build } of batchBundles(plan, rows, store, context)) {
+    if (bundleDirExists(base, relative(plan.out, out), force) && !force) {
+      exported.push({ name, target: target.name, out, status: "kept" });
+      continue;
+    }
+    writeBundle(out, await build(), { force, base: plan.out, store: store.root });
+    exported.push({ name, target: target.name, out, status: "exported" });
   }
   return exported;
 }

@@ -3,6 +3,7 @@
  * them. `nutca export <target>`, the batch (issue --from ... --export) and the
  * wizard all take their targets from this list.
  */
+import { ansibleTarget } from "./ansible.js";
 import { caTarget } from "./ca.js";
 import { nutauthTarget } from "./nutauth.js";
 import { p12Target } from "./p12.js";
@@ -26,6 +27,7 @@ export const EXPORT_TARGETS: readonly AnyExportTarget[] = [
   upsdTarget,
   upsmonTarget,
   nutauthTarget,
+  ansibleTarget,
 ];
 
 export function findTarget(name: string): AnyExportTarget | undefined {
