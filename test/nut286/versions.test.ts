@@ -5,7 +5,7 @@
 // reject, and the 2.8.6-only options are refused for them with nothing written.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runNutca, runNutcaOk, tempDir } from "../helpers/cli.js";
 import { nutDir, starttlsStatus } from "../nut/daemons.js";
@@ -73,6 +73,20 @@ describe("NUT versions on the real builds", { skip: buildGate(ALL, ["certutil", 
     const broken = await start(BUILDS.opensslMaster, base, "enc-damaged", damaged, { waitListening: false });
     assert.equal(await exitCode(broken.upsd), 1);
     assert.match(broken.upsd.output, /failed to initialize OpenSSL backend/);
+
+    // doctor tells it before any restart: the bundle as exported passes, the damaged one fails with the reason.
+    const doctorArgs = (dir: string) => ["doctor", "--export", dir, "--nut-version", "2.8.6"];
+    const good = await runNutca(doctorArgs(upsd.exportDir), { store });
+    assert.equal(good.code, 0, good.stdout);
+    const copy = join(base, "enc-damaged-export");
+    cpSync(upsd.exportDir, copy, { recursive: true });
+    writeFileSync(join(copy, "upsd.conf.snippet"), damaged);
+    const bad = await runNutca(doctorArgs(copy), { store });
+    assert.equal(bad.code, 4, bad.stdout);
+    assert.match(
+      bad.stdout,
+      /ERROR upsd\.pem: the CERTIDENT password in upsd\.conf\.snippet does not decrypt its key; NUT 2\.8\.6's upsd exits/,
+    );
   });
 
   it("master NSS with a wrong CERTIDENT password: upsd aborts, as the export's README says", async () => {
