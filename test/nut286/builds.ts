@@ -134,16 +134,8 @@ export function snippetOf(exportDir: string, file: "upsd.conf.snippet" | "upsmon
   return readFileSync(join(exportDir, file), "utf8");
 }
 
-/** upsmon of `build` with MONITOR for 127.0.0.1:port plus the snippet; resolves with its output once it matches `pattern`. */
-export async function runUpsmon(
-  build: NutBuild,
-  base: string,
-  name: string,
-  port: number,
-  snippet: string,
-  pattern: RegExp,
-  timeoutMs = 20_000,
-): Promise<string> {
+/** upsmon of `build` with MONITOR for 127.0.0.1:port plus the snippet, running. */
+export function startUpsmon(build: NutBuild, base: string, name: string, port: number, snippet: string): Daemon {
   const { conf, env } = nutEnv(base, name);
   nutFile(
     join(conf, "upsmon.conf"),
@@ -156,12 +148,36 @@ export async function runUpsmon(
       snippet,
     ].join("\n"),
   );
-  const upsmon = new Daemon(name, build.upsmon, ["-F", "-u", "nut"], env);
+  return new Daemon(name, build.upsmon, ["-F", "-u", "nut"], env);
+}
+
+/** upsmon as startUpsmon, stopped once its output matches `pattern`; resolves with that output. */
+export async function runUpsmon(
+  build: NutBuild,
+  base: string,
+  name: string,
+  port: number,
+  snippet: string,
+  pattern: RegExp,
+  timeoutMs = 20_000,
+): Promise<string> {
+  const upsmon = startUpsmon(build, base, name, port, snippet);
   try {
     await upsmon.waitFor(pattern, timeoutMs);
     return upsmon.output;
   } finally {
     await upsmon.stop();
+  }
+}
+
+/** Waits until what `daemon` printed after offset `from` matches; that text. */
+export async function waitForAfter(daemon: Daemon, from: number, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = daemon.output.slice(from);
+    if (pattern.test(text)) return text;
+    if (daemon.exited || Date.now() > deadline) throw new Error(`${daemon.name} did not print ${pattern}:\n${text}`);
+    await sleep(100);
   }
 }
 
