@@ -96,7 +96,7 @@ for (const build of [BUILDS.opensslMaster, BUILDS.nssMaster]) {
           `no login for ${name}:\n${upsmon.output}`,
         );
         // Under TLS 1.3 upsmon may see a finished handshake first: the refusal shows at its login.
-      assert.match(upsmon.output, /failed/i);
+        assert.match(upsmon.output, /failed/i);
       }
 
       it("upsmon with its client certificate logs in over SSL", async () => {
