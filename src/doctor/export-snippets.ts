@@ -43,7 +43,9 @@ export function checkSnippet(snippet: Snippet, context: SnippetContext, check: C
   if (snippet.kind === "stunnel") return stunnel(snippet, resolved, context, check, where);
   const certpath = resolved.get("CERTPATH");
   const ident = directive(snippet, "CERTIDENT");
-  if (ident) {
+  // With CERTFILE it is OpenSSL's CERTIDENT (NUT 2.8.6: leaf name, key password): export-version.ts checks it.
+  const opensslIdent = directive(snippet, "CERTFILE") !== undefined;
+  if (ident && !opensslIdent) {
     if (ident.args.length !== 2) {
       check.add(
         "error",
@@ -77,7 +79,7 @@ export function checkSnippet(snippet: Snippet, context: SnippetContext, check: C
   const certfile = directive(snippet, "CERTFILE");
   const certfileInfo = resolved.get("CERTFILE") ? context.files.get(resolved.get("CERTFILE")!) : undefined;
   if (certfile && certfileInfo && snippet.kind === "upsd") {
-    if (certfileInfo.encryptedKeys > 0) {
+    if (certfileInfo.encryptedKeys > 0 && !ident) {
       check.add(
         "error",
         "certfile-encrypted-key",
@@ -85,7 +87,7 @@ export function checkSnippet(snippet: Snippet, context: SnippetContext, check: C
         "export again (the upsd export writes the key unencrypted)",
         snippet.path,
       );
-    } else if (certfileInfo.keys.length === 0) {
+    } else if (certfileInfo.keys.length === 0 && certfileInfo.encryptedKeys === 0) {
       check.add(
         "error",
         "certfile-no-key",

@@ -25,6 +25,8 @@ import {
 } from "./export-files.js";
 import { checkHoles } from "./export-holes.js";
 import { checkSnippet } from "./export-snippets.js";
+import { checkNutVersion } from "./export-version.js";
+import type { NutVersion } from "../nut/directives.js";
 import { checkNssDb, NSS_FILES, type NssIdentity } from "./nss.js";
 import { readSnippet, type Snippet } from "./snippet.js";
 import { walk } from "./store-files.js";
@@ -39,6 +41,8 @@ export interface ExportDoctorOptions {
   readonly userName: string;
   readonly user: UserInfo | undefined;
   readonly certutil: string | undefined;
+  /** --nut-version: check the snippets' directives against that NUT. */
+  readonly nutVersion?: NutVersion | undefined;
 }
 
 const SKIP = /(^README|\.sh$|\.password$|\.txt$|\.json$|\.md$)/;
@@ -95,6 +99,13 @@ export async function doctorExport(dir: string, options: ExportDoctorOptions): P
   for (const snippet of snippets) checkSnippet(snippet, { root: dir, files: infos, nssDbs, identities }, snippetCheck);
   const holes = new CheckBuilder("export.security", `no hole left open that a line could close (${SECURITY_DOC_PATH})`);
   checkHoles(snippets, { root: dir, nssDbs, hasNutauth }, holes);
+  const version = new CheckBuilder(
+    "export.nut-version",
+    options.nutVersion
+      ? `snippets hold only what NUT ${options.nutVersion.join(".")} accepts; encrypted keys open with their password`
+      : "encrypted keys open with their CERTIDENT password",
+  );
+  checkNutVersion(snippets, { root: dir, nssDbs, version: options.nutVersion }, version);
   const nss = new CheckBuilder(
     "export.nss",
     "NSS databases: CA trusted CT,,, nickname and key present, readable by " + options.userName,
@@ -117,7 +128,7 @@ export async function doctorExport(dir: string, options: ExportDoctorOptions): P
   const p12 = new CheckBuilder("export.p12", "PKCS#12 files hold a matching key and certificate");
   for (const path of p12s) await checkP12(path, relative(dir, path), options.anchors, p12);
 
-  const checks = [chains, keys, hashed, lint, snippetCheck, holes, nss, p12].map((check) => check.done());
+  const checks = [chains, keys, hashed, lint, snippetCheck, holes, version, nss, p12].map((check) => check.done());
   if (files.length + snippets.length + nssDbs.size + p12s.length === 0) {
     const empty = new CheckBuilder("export.contents", "the directory holds an export");
     empty.add(

@@ -213,6 +213,8 @@ export function installScript(bundle: Bundle, installer: Installer): string {
     BEGIN_MARK: `# BEGIN ${mark}`,
     END_MARK: `# END ${mark}`,
     DIRECTIVES: TLS_DIRECTIVES.join(" "),
+    /** CERTREQUEST needs a upsd built --with-ssl-client-validation (upsd -DDh says so). */
+    CLIENT_VALIDATION: used.includes("CERTREQUEST") ? "yes" : "",
     CERTHOST: nut?.certHost ?? "",
     WHOLE_CONF: installer.stunnel?.conf ?? "",
     WHOLE_CONF_NAME: installer.stunnel ? `${installer.stunnel.service}.conf` : "",

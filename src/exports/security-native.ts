@@ -89,8 +89,11 @@ export const NATIVE_DEPLOYMENTS: readonly DeploymentNotes[] = [
     label: "NUT 2.8.6",
     title: "Native NUT TLS, NUT 2.8.6 (master), without client certificates",
     setup:
-      "As above on either backend, plus CERTHOST on OpenSSL upsmon too (2.8.6 checks the name). upsd checks its " +
-      "own set-up at start and aborts on a bad one instead of failing open.",
+      "As above on either backend, plus CERTHOST on OpenSSL upsmon too (2.8.6 checks the name), as nutca's exports " +
+      "with --nut-version 2.8.6 write them. upsd checks its own set-up at start and aborts on a bad one instead of " +
+      "failing open. With --encrypt-key (OpenSSL) the key in upsd.pem is encrypted and CERTIDENT in upsd.conf holds " +
+      "its password: that protects a copied upsd.pem alone (a backup, a stray file), not a host whose upsd.conf is " +
+      "read too.",
     attacks: {
       wire: p(
         "TLS; upsd no longer fails open",
@@ -131,8 +134,9 @@ export const NATIVE_DEPLOYMENTS: readonly DeploymentNotes[] = [
     title: "Native NUT TLS, NUT 2.8.6 with client certificates (CERTREQUEST REQUIRE)",
     setup:
       "A 2.8.6 build configured --with-ssl-client-validation: upsd adds CERTPATH (the CA) and CERTREQUEST 2; " +
-      "upsmon presents CERTFILE (OpenSSL) or CERTIDENT (NSS). nutca's upsd export does not write these upsd lines " +
-      "yet: add CERTPATH <the certs/ of nutca export ca> and CERTREQUEST 2 by hand.",
+      "upsmon presents CERTFILE (OpenSSL) or CERTIDENT (NSS), as nutca's upsd export with --nut-version 2.8.6 " +
+      "--client-certs require (OpenSSL: CERTPATH client-ca/ beside upsd.pem; NSS: the CA trusted CT,, in the " +
+      "database, T = client CAs) and upsmon export with --client <name> --nut-version 2.8.6 write them.",
     attacks: {
       wire: p(
         "TLS; upsd no longer fails open",

@@ -6,9 +6,8 @@
  * refused here rather than left to fail as "SSL is not available".
  */
 import { posix } from "node:path";
-import { isIpAddress, parseIpAddress } from "../pki/names.js";
-import { subjectAltNames } from "../pki/profiles.js";
-import { NutcaError } from "../errors.js";
+import { accepts, versionText } from "../nut/directives.js";
+import { DEFAULT_NUT_TARGET, DEFAULT_NUT_VERSION, type NutTarget } from "../nut/version.js";
 import { chainPem, keyPem, MODE, type Authority, type Bundle, type BundleFile, type Identity } from "./bundle.js";
 import { hashedCaDirectory } from "./hashed-dir.js";
 import {
@@ -29,6 +28,7 @@ import {
 } from "./nut-common.js";
 import { protectionLines } from "./security-render.js";
 import { exportCommand, nssDbEntries, withInstaller, type Installer } from "./install-script.js";
+import { certHostLines, monitorComment, monitorSteps, monitorTarget, NUT_PORT, sanList } from "./upsmon-monitor.js";
 
 export interface UpsmonInput {
   /** The upsd host's certificate: its SANs are the names a MONITOR line may use. */
@@ -40,6 +40,10 @@ export interface UpsmonInput {
   readonly monitorHost?: string | undefined;
   /** A client certificate for upsmon to present (NUT 2.8.6+ OpenSSL builds, or NSS CERTIDENT). */
   readonly client?: Identity | undefined;
+  /** The port of the MONITOR line (default 3493): NUT 2.8.6's CERTHOST names it when it is another. */
+  readonly port?: number | undefined;
+  /** The host's NUT; default: Debian 12's. */
+  readonly nut?: NutTarget | undefined;
 }
 
 export interface UpsmonNssInput extends UpsmonInput {
@@ -52,55 +56,22 @@ export interface UpsmonNssInput extends UpsmonInput {
 
 export const DEFAULT_CLIENT_NICKNAME = "nut-client";
 
-/** The MONITOR host and the SAN entry it stands for; refuses a host the certificate does not name. */
-export function monitorTarget(
-  server: Pick<Identity, "name" | "certificate">,
-  monitorHost?: string,
-): { host: string; certName: string } {
-  const sans = subjectAltNames(server.certificate);
-  const all = sanList(server);
-  if (monitorHost === undefined) {
-    const first = all[0];
-    if (!first) {
-      throw new NutcaError(
-        "USAGE",
-        `the server certificate of "${server.name}" has no subjectAltName`,
-        "reissue it with --dns/--ip",
-      );
-    }
-    return { host: first, certName: first };
-  }
-  // A bracketed IPv6 literal is written so in MONITOR; NUT compares the address without brackets.
-  const host = monitorHost.trim().replace(/^\[(.*)\]$/, "$1");
-  if (host.includes(":") && !isIpAddress(host)) {
-    throw new NutcaError("USAGE", `--monitor-host ${monitorHost} has a port`, "give the host only, as in MONITOR");
-  }
-  const certName = isIpAddress(host)
-    ? sans.ip.find((ip) => ip === parseIpAddress(host))
-    : sans.dns.find((dns) => dns.toLowerCase() === host.toLowerCase().replace(/\.$/, ""));
-  if (certName === undefined || host === "") {
-    throw new NutcaError(
-      "USAGE",
-      `--monitor-host ${monitorHost} is not a name in the server certificate of "${server.name}" (${all.join(", ")}); ` +
-        'NSS upsmon would fail with "SSL is not available"',
-      `use one of those names in MONITOR and --monitor-host, or reissue the server certificate with it`,
-    );
-  }
-  confValue(host, "--monitor-host");
-  return { host, certName };
-}
-
 export function upsmonOpensslBundle(input: UpsmonInput): Bundle {
   const dir = checkInstallDir(input.installDir);
   const target = monitorTarget(input.server, input.monitorHost);
   const certsDir = posix.join(dir, "certs");
   const pemPath = posix.join(dir, "upsmon.pem");
+  const nut = input.nut ?? DEFAULT_NUT_TARGET;
+  const port = input.port ?? NUT_PORT;
+  const certFile = accepts(nut.version, "upsmon.conf", "openssl", "CERTFILE");
   const snippet = snippetText("upsmon.conf", input.server.name, "OpenSSL", [
-    monitorComment(target.host),
+    monitorComment(target.host, port),
     `CERTPATH ${confValue(certsDir, "--install-dir")}`,
+    ...certHostLines(target, port, nut.version, "openssl"),
     "CERTVERIFY 1",
     "FORCESSL 1",
-    ...(input.client
+    ...(input.client && certFile ? [`CERTFILE ${confValue(pemPath, "--install-dir")}`] : []),
+    ...(input.client && !certFile
       ? ["# NUT 2.8.6 and later only (older upsmon rejects it): the client certificate", `# CERTFILE ${pemPath}`]
       : []),
   ]);
@@ -130,6 +101,13 @@ export function upsmonOpensslBundle(input: UpsmonInput): Bundle {
     `     install -o root -g nut -m 0644 certs/* ${sh(certsDir)}/`,
     ...(input.client ? [`     install -o root -g nut -m 0640 upsmon.pem ${sh(pemPath)}`] : []),
     "",
+    ...(input.client
+      ? [
+          "upsmon.pem (leaf, chain, key) is what upsmon presents to a upsd that asks for client certificates",
+          "(CERTREQUEST); upsmon reads it as the nut user: root:nut 0640.",
+          "",
+        ]
+      : []),
     ...monitorSteps(target, "openssl", sanList(input.server)),
     ...knownLimits(),
     ...protectionLines("upsmon:openssl"),
@@ -140,6 +118,7 @@ export function upsmonOpensslBundle(input: UpsmonInput): Bundle {
     files,
     summary: [
       `Backend: ${input.backendNote}`,
+      `NUT version: ${nut.note}`,
       `MONITOR lines should name the server by a name in its certificate (${sanList(input.server).join(", ")}).`,
       "Add upsmon.conf.snippet to upsmon.conf: see README.txt.",
     ],
@@ -163,7 +142,7 @@ export function upsmonOpensslBundle(input: UpsmonInput): Bundle {
       { dest: dir, mode: 0o750, group: "service" },
       { dest: certsDir, mode: 0o750, group: "service" },
     ],
-    nut: upsmonInstall(input, "openssl", target.host, dir, false),
+    nut: upsmonInstall(input, nut, "openssl", target.host, dir, false),
   });
 }
 
@@ -178,14 +157,16 @@ export function upsmonNssBundle(input: UpsmonNssInput): Bundle {
     password: input.password !== "",
   };
   const dbDir = posix.join(dir, layout.dbName);
+  const nut = input.nut ?? DEFAULT_NUT_TARGET;
+  const port = input.port ?? NUT_PORT;
   const snippet = snippetText("upsmon.conf", input.server.name, "NSS", [
     ...(layout.password ? ["# SECRET: CERTIDENT holds the NSS database password. Keep this file root:nut 0640."] : []),
-    monitorComment(target.host),
+    monitorComment(target.host, port),
     `CERTPATH ${confValue(dbDir, "--install-dir")}`,
     ...(input.client
       ? [`CERTIDENT ${quoted(input.nickname, "the nickname")} ${quoted(input.password, "the NSS database password")}`]
       : []),
-    `CERTHOST ${confValue(target.host, "--monitor-host")} ${quoted(target.certName, "the server name")} 1 1`,
+    ...certHostLines(target, port, nut.version, "nss"),
     "CERTVERIFY 1",
     "FORCESSL 1",
   ]);
@@ -223,6 +204,7 @@ export function upsmonNssBundle(input: UpsmonNssInput): Bundle {
     directories: built ? [{ path: layout.dbName, mode: 0o750 }] : [],
     summary: [
       `Backend: ${input.backendNote}`,
+      `NUT version: ${nut.note}`,
       built
         ? `NSS database built with certutil/pk12util in ${layout.dbName}/: install it as ${dbDir} (root:nut 0750/0640).`
         : `No NSS database built: ${input.nss.kind === "script" ? input.nss.reason : ""}; ` +
@@ -235,19 +217,22 @@ export function upsmonNssBundle(input: UpsmonNssInput): Bundle {
     target: "upsmon",
     name: input.server.name,
     ...nssDbEntries(dir, layout.dbName, built),
-    nut: upsmonInstall(input, "nss", target.host, dir, !built),
+    nut: upsmonInstall(input, nut, "nss", target.host, dir, !built),
   });
 }
 
 function upsmonInstall(
   input: UpsmonInput,
+  nut: NutTarget,
   backend: "openssl" | "nss",
   host: string,
   dir: string,
   buildsNssDb: boolean,
 ): Installer["nut"] {
   const words = ["upsmon", "--server", input.server.name, "--monitor-host", host];
+  if (input.port !== undefined && input.port !== NUT_PORT) words.push("--port", String(input.port));
   if (input.client) words.push("--client", input.client.name);
+  if (versionText(nut.version) !== DEFAULT_NUT_VERSION) words.push("--nut-version", versionText(nut.version));
   return {
     backend,
     exportCommand: exportCommand(...words, "--install-dir", dir),
@@ -255,44 +240,4 @@ function upsmonInstall(
     certHost: host,
     buildsNssDb,
   };
-}
-
-function sanList(server: Pick<Identity, "certificate">): string[] {
-  const sans = subjectAltNames(server.certificate);
-  return [...sans.dns, ...sans.ip];
-}
-
-function monitorComment(host: string): string {
-  return `# MONITOR <ups>@${host.includes(":") ? `[${host}]` : host}[:<port>] 1 <user> <password> secondary`;
-}
-
-function monitorSteps(
-  target: { host: string; certName: string },
-  backend: "openssl" | "nss",
-  names: string[],
-): string[] {
-  const naming =
-    backend === "nss"
-      ? [
-          `   The MONITOR line must name the server exactly as ${target.host}: CERTHOST compares that`,
-          `   case-sensitively, and NSS checks "${target.certName}" against the server certificate's names.`,
-        ]
-      : [
-          `   The MONITOR line should name the server by a name in its certificate (${names.join(", ")}):`,
-          "   NUT 2.8.6 checks it.",
-        ];
-  return [
-    "3. Add the lines of upsmon.conf.snippet to /etc/nut/upsmon.conf (root:nut 0640), replacing any",
-    "   CERTPATH, CERTIDENT, CERTHOST, CERTVERIFY, FORCESSL lines there:",
-    "     cat upsmon.conf.snippet >> /etc/nut/upsmon.conf",
-    ...naming,
-    "   Restart upsmon (Debian: systemctl restart nut-monitor).",
-    "",
-    backend === "nss"
-      ? '4. Check: upsmon logs "Connected to NUT server <host> in SSL".'
-      : "4. Check: upsmon logs no certificate error and sees the UPS.",
-    '   "Certificate validation failed" (NSS) or a verify error, then "SSL is not available", means',
-    "   the chain or the name does not match.",
-    "",
-  ];
 }

@@ -77,3 +77,22 @@ export function rejectedDirectives(
     .filter((rule) => versionNumber(version) < versionNumber(rule.before))
     .flatMap((rule) => rule.directives);
 }
+
+/** Whether this NUT version takes the directive in this file for this backend. */
+export function accepts(version: NutVersion, file: NutConfFile, backend: NutBackend, directive: string): boolean {
+  return rejectedDirectives(version, file, backend, [directive]).length === 0;
+}
+
+/**
+ * Behaviour, not directives, that arrives with a release (nut-tls.md, "2.8.6
+ * details"): CERTHOST applies to `host:port` for a non-default port, and upsd
+ * aborts on a TLS set-up error instead of serving plaintext (fail-open).
+ */
+export const SINCE = {
+  certHostPort: [2, 8, 6],
+  tlsAbort: [2, 8, 6],
+} as const satisfies Record<string, NutVersion>;
+
+export function atLeast(version: NutVersion, since: NutVersion): boolean {
+  return versionNumber(version) >= versionNumber(since);
+}

@@ -31,7 +31,9 @@ export interface ProbeReport {
 export const REPLY_MEANING: Record<ReplyKind, string> = {
   ok: "upsd accepted STARTTLS",
   "ok-bare": "a bare OK: a TLS shim (upsdTLS.py), not upsd itself",
-  "not-configured": "upsd has TLS compiled in but its certificate set-up failed and it is serving plaintext",
+  "not-configured":
+    "upsd has TLS compiled in but its certificate set-up failed and it is serving plaintext " +
+    "(NSS upsd up to 2.8.5 fails open; 2.8.6 would have exited instead)",
   "not-supported": "this upsd has no TLS support compiled in",
   "already-ssl": "the connection is already in TLS mode",
   "other-error": "upsd refused STARTTLS",

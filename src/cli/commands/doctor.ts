@@ -22,6 +22,8 @@ export interface DoctorOptions {
   passphraseFile?: string | undefined;
   /** The user NUT's daemons run as (Debian: nut). */
   nutUser?: string | undefined;
+  /** 2.8.0, 2.8.5, 2.8.6 or auto: check the export's directives against that NUT. */
+  nutVersion?: string | undefined;
 }
 
 export async function doctor(options: DoctorOptions, context: Context): Promise<CommandResult> {
@@ -61,6 +63,10 @@ export async function doctor(options: DoctorOptions, context: Context): Promise<
   }
   if (exportDir !== undefined) {
     const userName = options.nutUser ?? "nut";
+    const nut =
+      options.nutVersion === undefined
+        ? undefined
+        : await (await import("../../nut/version.js")).chooseNutVersion(options.nutVersion, "upsd");
     checks.push(
       ...(await doctorExport(exportDir, {
         now: context.now,
@@ -69,6 +75,7 @@ export async function doctor(options: DoctorOptions, context: Context): Promise<
         userName,
         user: lookupUser(userName),
         certutil: findOnPath("certutil", context.env.PATH ?? process.env.PATH),
+        nutVersion: nut?.version,
       })),
     );
   }

@@ -34,6 +34,7 @@ export function addCheckCommands(program: Command, execute: Execute): void {
     .description("check the store (and an export bundle) and say how to fix what is wrong; exit 4 on a problem")
     .option("--export <dir>", "also check this export directory (as written by nutca export, or as installed)")
     .option("--nut-user <user>", "the user NUT's daemons run as, for the NSS database access check (default nut)")
+    .option("--nut-version <version>", "with --export: check its directives against NUT 2.8.0, 2.8.5, 2.8.6 or auto")
     .addOption(
       new Option(
         "--passphrase-file <file>",

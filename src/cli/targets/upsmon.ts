@@ -12,6 +12,9 @@ export interface UpsmonExportOptions {
   nickname?: string | undefined;
   nssPasswordFile?: string | undefined;
   nssEmptyPassword?: boolean | undefined;
+  /** 2.8.0, 2.8.5, 2.8.6 or auto (parsed by chooseNutVersion). */
+  nutVersion?: string | undefined;
+  port?: string | undefined;
 }
 
 export const upsmonTarget: ExportTarget<UpsmonExportOptions> = {
@@ -29,11 +32,17 @@ export const upsmonTarget: ExportTarget<UpsmonExportOptions> = {
     new Option("--nickname <name>", "NSS: the client certificate's nickname (default nut-client)"),
     new Option("--nss-password-file <file>", "NSS with --client: the database password (default: generated)"),
     new Option("--nss-empty-password", "NSS with --client: a database with an empty password"),
+    new Option("--port <port>", "the port of the MONITOR line (default 3493; NUT 2.8.6's CERTHOST names another)"),
+    new Option(
+      "--nut-version <version>",
+      "the host's NUT: 2.8.0 (default, Debian 12), 2.8.5, 2.8.6, or auto (upsmon -V)",
+    ),
   ],
   examples: [
     "nutca export upsmon --server ups1 --backend nss",
     "nutca export upsmon --server ups1 --backend openssl --monitor-host ups.example.net",
     "nutca export upsmon --server ups1 --client mon1 --backend nss --out /tmp/mon1-upsmon",
+    "nutca export upsmon --server ups1 --client mon1 --backend openssl --nut-version 2.8.6 --port 3494",
   ],
   exitCodes: EXPORT_EXIT_CODES,
   defaultOut: (_args, options) => `nutca-export/${options.client ?? options.server}/upsmon`,
@@ -42,6 +51,8 @@ export const upsmonTarget: ExportTarget<UpsmonExportOptions> = {
     const options = { ...given, installDir: given.installDir ?? NUT_TLS_DIR };
     const [
       upsmon,
+      { monitorTarget, parsePort },
+      { chooseNutVersion },
       { loadAuthority, loadCertificate, loadIdentity },
       { chooseBackend },
       nss,
@@ -49,6 +60,8 @@ export const upsmonTarget: ExportTarget<UpsmonExportOptions> = {
       { readPassphraseFile },
     ] = await Promise.all([
       import("../../exports/upsmon.js"),
+      import("../../exports/upsmon-monitor.js"),
+      import("../../nut/version.js"),
       import("../../store/identity.js"),
       import("../../nut/backend.js"),
       import("../../nut/nss-tools.js"),
@@ -58,10 +71,12 @@ export const upsmonTarget: ExportTarget<UpsmonExportOptions> = {
     const server = loadCertificate(store, options.server, "server");
     const client = options.client === undefined ? undefined : loadIdentity(store, options.client, "client");
     const authority = loadAuthority(store);
-    upsmon.monitorTarget(server, options.monitorHost);
+    monitorTarget(server, options.monitorHost);
+    const port = parsePort(options.port);
     const { backend, note } = await chooseBackend(options.backend, "upsmon");
+    const nut = await chooseNutVersion(options.nutVersion, "upsmon");
     const { installDir, monitorHost } = options;
-    const base = { server, authority, installDir, backendNote: note, monitorHost, client };
+    const base = { server, authority, installDir, backendNote: note, monitorHost, client, port, nut };
     const nssOnly = options.nickname ?? options.nssPasswordFile ?? options.nssEmptyPassword;
     if (nssOnly && (backend === "openssl" || !client))
       context.warn("--nickname and --nss-* apply only to --backend nss with --client; ignored");

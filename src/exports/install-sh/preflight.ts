@@ -60,6 +60,9 @@ check_nut() {
   if [ -n "$rejected" ]; then
     refuse "$binary is NUT $(version_text "$version"), which rejects $rejected— upgrade NUT, or export for that version"
   fi
+  if [ -n "$CLIENT_VALIDATION" ] && ! "$binary" -DDh 2>&1 | grep -q 'with client certificate validation'; then
+    refuse "$binary is built without client certificate validation ($PROGRAM -DDh), which CERTREQUEST needs — export without --client-certs, or use a NUT built --with-ssl-client-validation"
+  fi
   say "NUT: $binary, $BACKEND, version $(version_text "$version")"
 }
 
