@@ -1,9 +1,10 @@
 /**
  * The batch manifest of `nutca issue --from`: CSV (a header row naming the
- * columns kind,name,dns,ip,key,not_after,server) or JSON (an array of objects). Pure:
+ * columns kind,name,dns,ip,key,not_after,server,host) or JSON (an array of objects). Pure:
  * text in, rows or every problem with its line number out, so a batch is
  * refused whole before anything is written.
  */
+import { DESTINATION_HINT, parseDestination } from "../deploy/destination.js";
 import { isNutcaError, type Problem } from "../errors.js";
 import { parseKeyType } from "../pki/keys.js";
 import { parseDnsName, parseEntryName, parseIpAddress } from "../pki/names.js";
@@ -22,6 +23,8 @@ export interface ManifestRow {
   readonly notAfter?: string;
   /** For a client: the server certificate it connects to (for the exports that name one). */
   readonly server?: string;
+  /** Where `nutca deploy --from` sends the row's bundles: `[user@]host[:port]`, as written. */
+  readonly host?: string;
 }
 
 export interface Manifest {
@@ -40,8 +43,8 @@ interface RawRow {
   readonly problem?: string;
 }
 
-const CSV_COLUMNS = ["kind", "name", "dns", "ip", "key", "not_after", "server"];
-const JSON_KEYS = ["kind", "name", "dns", "ip", "key", "notAfter", "server"];
+const CSV_COLUMNS = ["kind", "name", "dns", "ip", "key", "not_after", "server", "host"];
+const JSON_KEYS = ["kind", "name", "dns", "ip", "key", "notAfter", "server", "host"];
 
 /** JSON when the file says so by its name or its first character, CSV otherwise. */
 export function manifestFormat(path: string, text: string): ManifestFormat {
@@ -117,6 +120,9 @@ function validateRow(row: RawRow, now: Date, messages: string[]): ManifestRow | 
   const server = rawServer === undefined ? undefined : check(() => parseEntryName(rawServer));
   if (rawServer !== undefined && kind === "server")
     messages.push("server is for a client row: the server it connects to");
+  const host = text("host");
+  if (host !== undefined && parseDestination(host) === undefined)
+    messages.push(`host "${host}" is not [user@]host[:port] — ${DESTINATION_HINT}`);
   if (messages.length > 0 || name === undefined) return undefined;
   return {
     line: row.line,
@@ -127,6 +133,7 @@ function validateRow(row: RawRow, now: Date, messages: string[]): ManifestRow | 
     ...(key === undefined ? {} : { key }),
     ...(notAfter === undefined ? {} : { notAfter }),
     ...(server === undefined ? {} : { server }),
+    ...(host === undefined ? {} : { host }),
   };
 }
 

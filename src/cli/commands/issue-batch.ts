@@ -116,7 +116,7 @@ export async function issueBatch(options: IssueBatchOptions, context: Context): 
   return { data: { store: store.root, issued, skipped, ...(exportPlan ? { exported } : {}) }, human };
 }
 
-function readManifest(path: string, now: Date): Manifest {
+export function readManifest(path: string, now: Date): Manifest {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
