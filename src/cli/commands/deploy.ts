@@ -70,7 +70,8 @@ export interface DeployResult {
 
 interface Settings {
   readonly ssh: SshOptions;
-  readonly installArgs: readonly string[];
+  /** install.sh's options for the bundle of one certificate name ({name} in --install-root). */
+  readonly installArgs: (name: string) => string[];
   readonly probePort: number;
   readonly probes: boolean;
 }
@@ -140,8 +141,8 @@ export function deploySettings(options: DeployOptions): Settings {
   const probePort = options.probePort === undefined ? NUT_PORT : Number(options.probePort);
   if (!Number.isInteger(probePort) || probePort < 1 || probePort > 65535)
     throw new NutcaError("USAGE", `--probe-port "${options.probePort}" is not a port`, "e.g. --probe-port 3493");
-  const installArgs = [
-    ...(options.installRoot === undefined ? [] : ["--root", options.installRoot]),
+  const installArgs = (name: string) => [
+    ...(options.installRoot === undefined ? [] : ["--root", options.installRoot.replaceAll("{name}", name)]),
     ...(options.restart === undefined ? [] : ["--restart", options.restart]),
     ...(options.dryRun === true ? ["--dry-run"] : []),
     ...(options.user === undefined ? [] : ["--user", options.user]),
@@ -205,7 +206,7 @@ async function deployStep(
       };
       return { status: "not exported", result, error };
     }
-    const run = await installOverSsh(destination, settings.ssh, bundleDir, settings.installArgs);
+    const run = await installOverSsh(destination, settings.ssh, bundleDir, settings.installArgs(step.name));
     const outcome = installOutcome(run);
     const probeStarted = performance.now();
     const wanted =
