@@ -13,7 +13,10 @@ export const DEPLOY_EXIT_CODES = [EXIT.ok, EXIT.failure, EXIT.badInput, EXIT.pro
 /** What both forms take: ssh, and the options passed through to install.sh (fresh objects every call). */
 export const deployFlags = (): Option[] => [
   new Option("--ssh-config <file>", "ssh's config file (ssh -F); default ~/.ssh/config"),
-  new Option("--install-root <dir>", "install.sh --root: install under DIR on the host (images, tests; {name} is the certificate's name)"),
+  new Option(
+    "--install-root <dir>",
+    "install.sh --root: install under DIR on the host (images, tests; {name} is the certificate's name)",
+  ),
   new Option("--restart <how>", "install.sh --restart: auto (default), none (print the command), or a command"),
   new Option("--dry-run", "install.sh --dry-run: check and show the diff on each host; change nothing"),
   new Option("--user <user>", "install.sh --user: the user NUT (or stunnel) runs as on the host (default nut)"),
