@@ -25,6 +25,7 @@ export function remoteScript(installArgs: readonly string[]): string {
     "trap 'exit 129' HUP",
     "trap 'exit 130' INT",
     "trap 'exit 143' TERM",
+    "trap 'exit 141' PIPE",
     'chmod 700 "$dir"',
     `tar -xf - -C "$dir" || { echo "${UNPACK_PREFIX} cannot unpack the bundle on the host (is tar installed?)" >&2; exit ${UNPACK_FAILED}; }`,
     `cd "$dir" || exit ${UNPACK_FAILED}`,

@@ -9,7 +9,8 @@
 import { NutcaError, type Problem } from "../../errors.js";
 import type { CommandResult, Context } from "../context.js";
 import { findTarget } from "../targets/index.js";
-import { deployAll, deploySettings, parseHost, report, type DeployOptions, type HostJob } from "./deploy.js";
+import { deployAll, deploySettings, parseHost, type DeployOptions, type HostJob } from "./deploy.js";
+import { report } from "./deploy-report.js";
 import { BATCH_TARGETS } from "./issue-batch-export.js";
 import { readManifest } from "./issue-batch.js";
 

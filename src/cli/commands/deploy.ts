@@ -6,12 +6,12 @@
  * host is done and verified, 4 when one was checked and found wrong (rolled
  * back, refused, or its probe did not verify), 1 when one could not be reached.
  */
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { isIP } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DESTINATION_HINT, formatDestination, parseDestination, type Destination } from "../../deploy/destination.js";
 import { runFleet } from "../../deploy/fleet.js";
+import { makePrivateDir, removePrivateDir } from "../../deploy/private-dir.js";
 import { installOutcome, type HostStatus } from "../../deploy/outcome.js";
 import { installOverSsh, resolvedHostname, type SshOptions } from "../../deploy/ssh.js";
 import { EXIT, isNutcaError, NutcaError, type ExitStatus } from "../../errors.js";
@@ -24,6 +24,7 @@ import { terminalText } from "../output.js";
 import { findTarget } from "../targets/index.js";
 import type { AnyExportTarget } from "../targets/target.js";
 import { exportBundle } from "./export.js";
+import { hostLines, report } from "./deploy-report.js";
 import { NUT_PORT, probe } from "./probe.js";
 
 /** The options of both forms: how to reach the hosts and what install.sh is told. */
@@ -187,7 +188,7 @@ async function deployStep(
 ): Promise<StepOutcome> {
   const started = performance.now();
   const base = { host: formatDestination(destination), name: step.name, target: step.target.name };
-  const local = mkdtempSync(join(tmpdir(), "nutca-bundle-"));
+  const local = makePrivateDir();
   try {
     const bundleDir = join(local, "bundle");
     try {
@@ -211,23 +212,24 @@ async function deployStep(
     const probeStarted = performance.now();
     const wanted =
       step.target.name === "upsd" && settings.probes && (outcome.restarted || outcome.status === "unchanged");
-    const report = wanted ? await probeHost(destination, step.name, settings, context) : undefined;
+    const probeReport = wanted ? await probeHost(destination, step.name, settings, context) : undefined;
     const probeMs = wanted ? performance.now() - probeStarted : 0;
-    const verdict: ProbeVerdict = report === undefined ? "not probed" : report.verified ? "verified" : "not verified";
+    const verdict: ProbeVerdict =
+      probeReport === undefined ? "not probed" : probeReport.verified ? "verified" : "not verified";
     const result: DeployResult = {
       ...base,
       status: outcome.status,
       ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
       detail: outcome.detail,
       probe: verdict,
-      ...(report === undefined ? {} : { probeReport: report }),
+      ...(probeReport === undefined ? {} : { probeReport }),
       exitCode: exitOf(outcome.status, verdict),
       nutcaMs: performance.now() - started - run.sshMs - probeMs,
       sshMs: run.sshMs,
     };
     return { status: "done", result };
   } finally {
-    rmSync(local, { recursive: true, force: true });
+    removePrivateDir(local);
   }
 }
 
@@ -258,49 +260,4 @@ async function probeHost(
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   return report!;
-}
-
-const STATUS_TEXT: Readonly<Record<DeployResult["status"], string>> = {
-  installed: "installed",
-  unchanged: "unchanged",
-  "dry-run": "dry run",
-  "rolled-back": "rolled back",
-  failed: "failed",
-  refused: "refused",
-  unreachable: "unreachable",
-  "not exported": "not exported",
-};
-
-/** The host's line, and under a problem the lines that show it. */
-export function hostLines(result: DeployResult): string[] {
-  const parts = [STATUS_TEXT[result.status]];
-  if (result.probe === "verified") parts.push("probe verified");
-  if (result.probe === "not verified") {
-    const finding = result.probeReport?.findings[0];
-    parts.push(`probe NOT VERIFIED${finding ? `: ${finding.message}` : ""}`);
-  }
-  // install.sh's reason of a success ("not restarted — run: …") is part of the status, not an error.
-  const reason = result.reason === undefined ? "" : `${result.exitCode === EXIT.ok ? ", " : ": "}${result.reason}`;
-  const line = `${result.host} ${result.target} ${result.name}: ${parts.join(", ")}${reason}`;
-  const shown = result.exitCode === EXIT.ok ? [] : result.detail.filter((detail) => detail !== result.reason);
-  return [line, ...shown.map((detail) => `    ${detail}`)];
-}
-
-/** The summary, and the exit status: a failure wins over a problem found, which wins over success. */
-export function report(results: readonly DeployResult[]): CommandResult {
-  const ok = results.filter((result) => result.exitCode === EXIT.ok).length;
-  const exitCode = results.some((result) => result.exitCode === EXIT.failure || result.exitCode === EXIT.badInput)
-    ? EXIT.failure
-    : results.some((result) => result.exitCode === EXIT.problemFound)
-      ? EXIT.problemFound
-      : EXIT.ok;
-  const counts = Object.entries(
-    results.reduce<Record<string, number>>((all, result) => {
-      const key = STATUS_TEXT[result.status] + (result.probe === "not verified" ? ", probe not verified" : "");
-      all[key] = (all[key] ?? 0) + 1;
-      return all;
-    }, {}),
-  ).map(([status, count]) => `${count} ${status}`);
-  const human = `Deployed ${ok} of ${results.length} bundle(s) successfully (${counts.join("; ")})`;
-  return { data: { hosts: results, summary: { bundles: results.length, ok, exitCode } }, human, exitCode };
 }
