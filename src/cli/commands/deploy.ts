@@ -91,7 +91,7 @@ export async function deployTarget(
   const exportOptions = Object.fromEntries(
     Object.entries(options).filter(([key]) => !(key in DEPLOY_KEYS) && key !== "host"),
   );
-  const name = String(options.server ?? options.client ?? args[0] ?? targetName);
+  const name = String(options.client ?? options.server ?? args[0] ?? targetName);
   const job: HostJob = { destination, steps: [{ name, target, args, exportOptions }] };
   const results = await deployAll([job], 1, settings, context);
   const only = results[0]!;
