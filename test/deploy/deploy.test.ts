@@ -162,6 +162,20 @@ describe("nutca deploy over a real sshd", { skip: gate.skip }, () => {
     assert.match(second.stdout, /^Deployed 1 of 1 bundle\(s\) successfully \(1 unchanged\)$/m);
   });
 
+  it("a restart that fails: install.sh rolls back, the host's files are as before, deploy exits 4", async () => {
+    const rollbackRoot = nutDir(join(base, "rollback-root"), 0o755);
+    nutDir(join(rollbackRoot, "etc/stunnel"), 0o755);
+    const before = snapshotDir(rollbackRoot);
+    const args = ["deploy", "stunnel-server", "--server", "ups1", "--host", "ups-a", "--ssh-config", sshd.config];
+    const run = await runNutca([...args, "--install-root", rollbackRoot, "--restart", "false"], { store });
+    assert.equal(run.code, 4, run.stdout + run.stderr);
+    assert.match(run.stdout, /^ups-a stunnel-server ups1: rolled back: the restart failed: false$/m);
+    assert.match(run.stdout, /^Deployed 0 of 1 bundle\(s\) successfully \(1 rolled back\)$/m);
+    const after = snapshotDir(rollbackRoot);
+    for (const path of after.keys()) if (path.includes(".nutca-backup")) after.delete(path);
+    assert.deepEqual(after, before);
+  });
+
   it("a fleet: a closed port is unreachable (exit 1) while the other hosts are deployed", async () => {
     const closed = await freePort();
     const manifest = join(base, "fleet.csv");

@@ -41,7 +41,7 @@ export function addDeployCommand(program: Command, execute: Execute): void {
       collect,
     )
     .option("--backend <backend>", "with --target upsd or upsmon: openssl, nss or auto")
-    .option("--install-dir <dir>", "with --from: where the files will live on the hosts")
+    .option("--install-dir <dir>", "where the files will live on the host (default: the target's, e.g. /etc/nut/tls)")
     .option("--parallel <n>", "with --from: hosts at a time (default 4)");
   for (const option of deployFlags()) deploy.addOption(option);
   deploy.addHelpText(
@@ -87,11 +87,7 @@ export function addDeployCommand(program: Command, execute: Execute): void {
     const required = target.flags().filter((option) => option.mandatory && shared.has(option.long));
     for (const option of ownFlags) command.addOption(option);
     command.addOption(new Option("--host <[user@]host[:port]>", "the host, as ssh reaches it").makeOptionMandatory());
-    command.addHelpText(
-      "after",
-      examplesHelp(target.examples.map((line) => `${line.replace("nutca export", "nutca deploy")} --host root@ups1`)) +
-        exitCodesHelp(DEPLOY_EXIT_CODES),
-    );
+    command.addHelpText("after", examplesHelp(target.examples.map(deployExample)) + exitCodesHelp(DEPLOY_EXIT_CODES));
     command.action(async (...params: unknown[]) => {
       const self = params[params.length - 1] as Command;
       const { deployTarget } = await import("./deploy.js");
@@ -106,4 +102,9 @@ export function addDeployCommand(program: Command, execute: Execute): void {
       await execute(self, (context) => deployTarget(target.name, args, options, context));
     });
   }
+}
+
+/** An export example as a deploy: the bundle goes to the host, not to --out. */
+function deployExample(exportLine: string): string {
+  return `${exportLine.replace("nutca export", "nutca deploy").replace(/ --out \S+/, "")} --host root@ups1`;
 }
