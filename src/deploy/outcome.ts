@@ -15,6 +15,8 @@ export interface InstallOutcome {
   readonly reason?: string;
   /** install.sh's warnings and log lines (passwords already masked by it), or ssh's error. */
   readonly detail: readonly string[];
+  /** install.sh's report before its last line: what it did, or with --dry-run what it would do and the diffs. */
+  readonly output: readonly string[];
 }
 
 const STATUSES: readonly string[] = ["installed", "unchanged", "dry-run", "rolled-back", "failed", "refused"];
@@ -31,8 +33,10 @@ export function installOutcome(run: SshRun): InstallOutcome {
     const status = machine[1] as InstallStatus;
     const reason = machine[2];
     const restarted = status === "installed" && !(reason ?? "").startsWith("not restarted");
-    return { status, restarted, ...(reason === undefined ? {} : { reason }), detail };
+    const output = lines.slice(0, -1);
+    return { status, restarted, ...(reason === undefined ? {} : { reason }), detail, output };
   }
   const last = detail[detail.length - 1] ?? `ssh exited with status ${run.code}`;
-  return { status: run.code === SSH_FAILED ? "unreachable" : "failed", restarted: false, reason: last, detail };
+  const status = run.code === SSH_FAILED ? "unreachable" : "failed";
+  return { status, restarted: false, reason: last, detail, output: lines };
 }

@@ -6,6 +6,7 @@
  * passphrase is ever in an argv, here or on the host.
  */
 import { spawn } from "node:child_process";
+import { NutcaError } from "../errors.js";
 import type { Destination } from "./destination.js";
 import { remoteCommand } from "./remote-script.js";
 
@@ -64,8 +65,8 @@ export function installOverSsh(
     let stderr = "";
     ssh.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
     ssh.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    ssh.on("error", reject);
-    tar.on("error", reject);
+    ssh.on("error", (error) => reject(missingTool("ssh", "openssh-client", error)));
+    tar.on("error", (error) => reject(missingTool("tar", "tar", error)));
     ssh.on("close", (code, signal) => {
       resolve({ code: code ?? (signal ? 128 : SSH_FAILED), stdout, stderr, sshMs: performance.now() - started });
     });
@@ -81,11 +82,18 @@ export function resolvedHostname(destination: Destination, options: SshOptions):
     let stderr = "";
     ssh.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
     ssh.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    ssh.on("error", reject);
+    ssh.on("error", (error) => reject(missingTool("ssh", "openssh-client", error)));
     ssh.on("close", (code) => {
       const host = /^hostname (.+)$/m.exec(stdout)?.[1]?.trim();
       if (code !== 0 || host === undefined) reject(new Error(stderr.trim() || `ssh -G exited ${code}`));
       else resolve(host);
     });
+  });
+}
+
+function missingTool(tool: string, debianPackage: string, error: NodeJS.ErrnoException): Error {
+  if (error.code !== "ENOENT") return error;
+  return new NutcaError("IO", `${tool} is not installed here`, `install it (Debian: apt install ${debianPackage})`, {
+    cause: error,
   });
 }

@@ -150,7 +150,14 @@ describe("nutca deploy over a real sshd", { skip: gate.skip }, () => {
     const stunnelRoot = nutDir(join(base, "stunnel-root"), 0o755);
     nutDir(join(stunnelRoot, "etc/stunnel"), 0o755);
     const args = ["deploy", "stunnel-server", "--server", "ups1", "--host", "ups-a", "--ssh-config", sshd.config];
-    const deploy = () => runNutca([...args, "--install-root", stunnelRoot, "--restart", "none"], { store });
+    const deploy = (extra: string[] = []) =>
+      runNutca([...args, "--install-root", stunnelRoot, "--restart", "none", ...extra], { store });
+    const untouched = snapshotDir(stunnelRoot);
+    const dry = await deploy(["--dry-run"]);
+    assert.equal(dry.code, 0, dry.stdout + dry.stderr);
+    assert.match(dry.stdout, /^ups-a stunnel-server ups1: dry run, \d+ change\(s\)$/m);
+    assert.match(dry.stdout, /^ {4}\+cert = \/etc\/stunnel\/nut\/ups1\.chain\.pem$/m);
+    assert.deepEqual(snapshotDir(stunnelRoot), untouched);
     const first = await deploy();
     assert.equal(first.code, 0, first.stdout + first.stderr);
     assert.match(first.stdout, /^ups-a stunnel-server ups1: installed, not restarted — run: .+$/m);

@@ -25,7 +25,13 @@ export function hostLines(result: DeployResult): string[] {
   // install.sh's reason of a success ("not restarted — run: …") is part of the status, not an error.
   const reason = result.reason === undefined ? "" : `${result.exitCode === EXIT.ok ? ", " : ": "}${result.reason}`;
   const line = `${result.host} ${result.target} ${result.name}: ${parts.join(", ")}${reason}`;
-  const shown = result.exitCode === EXIT.ok ? [] : result.detail.filter((detail) => detail !== result.reason);
+  // A dry run's report (the diffs) is what was asked for; otherwise only what shows a problem.
+  const shown =
+    result.status === "dry-run"
+      ? result.output
+      : result.exitCode === EXIT.ok
+        ? []
+        : result.detail.filter((detail) => detail !== result.reason);
   return [line, ...shown.map((detail) => `    ${detail}`)];
 }
 

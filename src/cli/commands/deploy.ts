@@ -61,6 +61,7 @@ export interface DeployResult {
   readonly status: HostStatus | "not exported";
   readonly reason?: string;
   readonly detail: readonly string[];
+  readonly output: readonly string[];
   readonly probe: ProbeVerdict;
   readonly probeReport?: ProbeReport;
   readonly exitCode: ExitStatus;
@@ -200,6 +201,7 @@ async function deployStep(
         status: "not exported",
         reason: error.line,
         detail: [],
+        output: [],
         probe: "not probed",
         exitCode: error.exitCode,
         nutcaMs: performance.now() - started,
@@ -221,6 +223,7 @@ async function deployStep(
       status: outcome.status,
       ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
       detail: outcome.detail,
+      output: outcome.output,
       probe: verdict,
       ...(probeReport === undefined ? {} : { probeReport }),
       exitCode: exitOf(outcome.status, verdict),
