@@ -16,10 +16,10 @@ export type ExitStatus = (typeof EXIT)[keyof typeof EXIT];
 
 export const EXIT_MEANING: Readonly<Record<ExitStatus, string>> = {
   0: "success",
-  1: "failure: the store is locked or damaged, an I/O or an internal error",
+  1: "failure: the store is locked or damaged, a host unreachable, an I/O or an internal error",
   2: "bad input or usage; nothing was changed",
   3: "something is due (list --expiring)",
-  4: "checked and found a problem (doctor's report, probe's verdict)",
+  4: "checked and found a problem (doctor's report, probe's verdict, deploy's rollback or refusal)",
   130: "cancelled (Ctrl-C); nothing is half-made",
 };
 

@@ -9,6 +9,7 @@ import { Command, CommanderError } from "commander";
 import { EXIT, isNutcaError, NutcaError, type ExitStatus } from "../errors.js";
 import { addLifecycleCommands } from "./commands/register-lifecycle.js";
 import { addCheckCommands } from "./commands/register-checks.js";
+import { addDeployCommand } from "./commands/register-deploy.js";
 import { createContext, type GlobalOptions } from "./context.js";
 import {
   collect,
@@ -110,6 +111,7 @@ function buildProgram(execute: (command: Command, run: Run) => Promise<void>): C
   addLifecycleCommands(program, execute);
   addCheckCommands(program, execute);
   addWizardCommands(program, execute);
+  addDeployCommand(program, execute);
 
   program
     .command("show")
@@ -146,6 +148,7 @@ const MORE_EXIT_CODES: Readonly<Record<string, readonly ExitStatus[]>> = {
   list: [EXIT.due],
   doctor: [EXIT.problemFound],
   probe: [EXIT.problemFound],
+  deploy: [EXIT.problemFound],
   wizard: [EXIT.cancelled],
 };
 
@@ -154,7 +157,7 @@ function addExitCodesHelp(program: Command): void {
   program.addHelpText("after", exitCodesHelp(Object.values(EXIT)));
   const visit = (command: Command) => {
     command.commands.forEach(visit);
-    if (command.parent?.name() === "export") return; // a target's file gives its own
+    if (command.parent?.name() === "export" || command.parent?.name() === "deploy") return; // they give their own
     const more = MORE_EXIT_CODES[command.name()] ?? [];
     command.addHelpText("after", exitCodesHelp([EXIT.ok, EXIT.failure, EXIT.badInput, ...more]));
   };

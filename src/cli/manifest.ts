@@ -4,6 +4,7 @@
  * text in, rows or every problem with its line number out, so a batch is
  * refused whole before anything is written.
  */
+import { DESTINATION_HINT, parseDestination } from "../deploy/destination.js";
 import { isNutcaError, type Problem } from "../errors.js";
 import { parseKeyType } from "../pki/keys.js";
 import { parseDnsName, parseEntryName, parseIpAddress } from "../pki/names.js";
@@ -22,7 +23,7 @@ export interface ManifestRow {
   readonly notAfter?: string;
   /** For a client: the server certificate it connects to (for the exports that name one). */
   readonly server?: string;
-  /** Where the host is reached, `[user@]host[:port]` (for the exports that go to it). */
+  /** Where `nutca deploy --from` and `export ansible --from` reach the row's host: `[user@]host[:port]`, as written. */
   readonly host?: string;
 }
 
@@ -120,6 +121,8 @@ function validateRow(row: RawRow, now: Date, messages: string[]): ManifestRow | 
   if (rawServer !== undefined && kind === "server")
     messages.push("server is for a client row: the server it connects to");
   const host = text("host");
+  if (host !== undefined && parseDestination(host) === undefined)
+    messages.push(`host "${host}" is not [user@]host[:port] — ${DESTINATION_HINT}`);
   if (messages.length > 0 || name === undefined) return undefined;
   return {
     line: row.line,

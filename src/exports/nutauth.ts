@@ -21,7 +21,7 @@ import {
   type NssDbFiles,
 } from "./nut-common.js";
 import { protectionLines } from "./security-render.js";
-import { monitorTarget } from "./upsmon.js";
+import { monitorTarget } from "./upsmon-monitor.js";
 
 export const NUTAUTH_PORT = 3493;
 const CERTS_DIR = "nutauth-certs";

@@ -65,13 +65,16 @@ export const ASSETS: readonly AssetNotes[] = [
     id: "transit",
     title: "Keys in transit during deployment",
     protects:
-      "nutca has no deploy command yet: the admin copies each bundle. Bundles are written with keys 0600 (0640 " +
-      "where the nut group must read them) in 0700 directories; a .p12 is password-protected and a generated " +
-      "password is shown once, never saved.",
+      "nutca deploy exports each bundle into a 0700 temporary directory, streams it to the host inside ssh (tar " +
+      "on ssh's stdin, host keys always checked, never a key or password in an argv), unpacks it into a 0700 " +
+      "mktemp -d directory there, and removes both directories whatever happens (the remote one on EXIT, HUP, INT " +
+      "and TERM). Bundles are written with keys 0600 (0640 where the nut group must read them) in 0700 " +
+      "directories; a .p12 is password-protected and a generated password is shown once, never saved.",
     doesNot:
       "The keys in a bundle (upsd.pem, *.key.pem, the shim's server file, an NSS database with an empty password " +
-      "or its password in the snippet) are unencrypted: copy them over ssh/scp only, and delete the bundle after " +
-      "installing, as each README says.",
+      "or its password in the snippet) are unencrypted: copied by hand, they go over ssh/scp only, and the bundle " +
+      "is deleted after installing, as each README says. A deploy killed with SIGKILL (here or on the host) leaves " +
+      "its temporary directory behind; root on the host can read the bundle while install.sh runs.",
   },
   {
     id: "ansible",

@@ -4,7 +4,7 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runNutcaOk, tempDir } from "../helpers/cli.js";
 import {
@@ -21,67 +21,21 @@ import {
   starttlsStatus,
   type StartTlsResult,
 } from "../nut/daemons.js";
-import { fingerprint, makeStore, runInstall } from "./support.js";
+import {
+  fingerprint,
+  makeStore,
+  restartScript,
+  runInstall,
+  scratchRoot,
+  stopByPidFile,
+  waitInFile,
+} from "./support.js";
 
 const gate = nutGate(["certutil", "pk12util", "dash", "setsid"]);
 const DASH = ["/usr/bin/dash"];
 const UPS = "testups";
 const USER = "monuser";
 const USER_PASSWORD = "monitor-password";
-
-/** A scratch root whose first path component links back to /, so files installed under --root land where the snippet names them. */
-function scratchRoot(base: string, name: string): string {
-  const root = nutDir(join(base, name), 0o755);
-  const first = base.split("/")[1]!;
-  symlinkSync(`/${first}`, join(root, first));
-  return root;
-}
-
-/** A restart command for install.sh: stops the daemon of `pidFile`, starts `command` in its own session, logging to `log`. */
-function restartScript(
-  path: string,
-  env: Record<string, string>,
-  command: string,
-  pidFile: string,
-  log: string,
-): string {
-  const vars = Object.entries(env)
-    .map(([key, value]) => `${key}='${value}'`)
-    .join(" ");
-  writeFileSync(
-    path,
-    [
-      `if [ -f '${pidFile}' ]; then`,
-      `  pid=$(cat '${pidFile}'); kill -TERM -"$pid" 2>/dev/null`,
-      '  i=0; while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done',
-      "fi",
-      `${vars} setsid ${command} >> '${log}' 2>&1 < /dev/null &`,
-      `echo $! > '${pidFile}'`,
-      "",
-    ].join("\n"),
-  );
-  return `sh '${path}'`;
-}
-
-function stopByPidFile(pidFile: string): number | undefined {
-  if (!existsSync(pidFile)) return undefined;
-  const pid = Number(readFileSync(pidFile, "utf8").trim());
-  try {
-    process.kill(-pid, "SIGKILL");
-  } catch {
-    // already gone
-  }
-  return pid;
-}
-
-async function waitInFile(path: string, pattern: RegExp, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(existsSync(path) && pattern.test(readFileSync(path, "utf8")))) {
-    if (Date.now() > deadline)
-      throw new Error(`${path} never showed ${pattern}:\n${existsSync(path) ? readFileSync(path, "utf8") : ""}`);
-    await sleep(200);
-  }
-}
 
 /** The status over verified TLS, retried while the (re)started upsd is not listening yet. */
 async function tlsStatus(port: number, ca: string, name: string): Promise<StartTlsResult> {

@@ -2,9 +2,10 @@
 // machine line, and fingerprint a scratch root (content, mode, owner of every entry).
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { lstatSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { runNutcaOk } from "../helpers/cli.js";
+import { nutDir, sleep } from "../nut/daemons.js";
 
 /** The shells install.sh must run under: Debian's dash and busybox's ash. */
 export const SHELLS: readonly (readonly string[])[] = [["/usr/bin/dash"], ["/usr/bin/busybox", "sh"]];
@@ -80,4 +81,58 @@ export async function makeStore(store: string): Promise<void> {
 export function ownerMode(path: string): { mode: number; uid: number; gid: number } {
   const stat = lstatSync(path);
   return { mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid };
+}
+
+/** A scratch root whose first path component links back to /, so files installed under --root land where the snippet names them. */
+export function scratchRoot(base: string, name: string): string {
+  const root = nutDir(join(base, name), 0o755);
+  const first = base.split("/")[1]!;
+  symlinkSync(`/${first}`, join(root, first));
+  return root;
+}
+
+/** A restart command for install.sh: stops the daemon of `pidFile`, starts `command` in its own session, logging to `log`. */
+export function restartScript(
+  path: string,
+  env: Record<string, string>,
+  command: string,
+  pidFile: string,
+  log: string,
+): string {
+  const vars = Object.entries(env)
+    .map(([key, value]) => `${key}='${value}'`)
+    .join(" ");
+  writeFileSync(
+    path,
+    [
+      `if [ -f '${pidFile}' ]; then`,
+      `  pid=$(cat '${pidFile}'); kill -TERM -"$pid" 2>/dev/null`,
+      '  i=0; while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done',
+      "fi",
+      `${vars} setsid ${command} >> '${log}' 2>&1 < /dev/null &`,
+      `echo $! > '${pidFile}'`,
+      "",
+    ].join("\n"),
+  );
+  return `sh '${path}'`;
+}
+
+export function stopByPidFile(pidFile: string): number | undefined {
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, "utf8").trim());
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+  return pid;
+}
+
+export async function waitInFile(path: string, pattern: RegExp, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(existsSync(path) && pattern.test(readFileSync(path, "utf8")))) {
+    if (Date.now() > deadline)
+      throw new Error(`${path} never showed ${pattern}:\n${existsSync(path) ? readFileSync(path, "utf8") : ""}`);
+    await sleep(200);
+  }
 }

@@ -116,7 +116,7 @@ test("the exact NUT behaviours behind the verdicts are named", () => {
   say("nutca's own assets", /### The store\n/);
   say(
     "nutca's own assets",
-    /### Keys in transit during deployment\n\nProtects: nutca has no deploy command yet: the admin copies each bundle/,
+    /### Keys in transit during deployment\n\nProtects: nutca deploy exports each bundle into a 0700 temporary directory, streams it to the host inside ssh/,
   );
   say("nutca's own assets", /### Secrets in argv and logs\n/);
   say(

@@ -60,6 +60,7 @@ test("wizard in a terminal: CA, server, two clients, NSS + stunnel exports that 
     await tmux.answer("Go ahead?", "", "Enter");
     await tmux.expect("The same without the wizard:", 120_000);
     await tmux.answer("Save these as your defaults?", "", "Enter");
+    await tmux.answer("Deploy now?", "", "Enter");
     await tmux.expect("[nutca exited 0]");
 
     const screen = tmux.screen();

@@ -2,6 +2,7 @@
 // command line written from the target's own flags.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { deployCommand } from "../../src/cli/wizard/deploy.js";
 import { planExports } from "../../src/cli/wizard/exports.js";
 
 const client = (name: string, servers: string[], certificate = true) => ({
@@ -65,4 +66,21 @@ test("stunnel for a client without a certificate is skipped with the reason", ()
   });
   assert.equal(job?.command, undefined);
   assert.match(job?.skipped ?? "", /"mon1" has no client certificate, and stunnel needs one/);
+});
+
+test("each export has its nutca deploy line: the same target options and the host", () => {
+  const jobs = planExports({
+    storeDir: "/s",
+    out: "/o",
+    deployment: { modes: ["native"], backend: "nss", installDir: "/srv/tls" },
+    servers: ["ups1"],
+    clients: [client("mon1", ["ups1"])],
+  });
+  assert.deepEqual(
+    jobs.map((job) => deployCommand("/s", job, `root@${job.host}`)?.argv.join(" ")),
+    [
+      "--store /s deploy upsd --server ups1 --backend nss --install-dir /srv/tls --host root@ups1",
+      "--store /s deploy upsmon --server ups1 --backend nss --install-dir /srv/tls --host root@mon1",
+    ],
+  );
 });

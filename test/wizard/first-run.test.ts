@@ -48,6 +48,7 @@ test("empty store to CA, server, client and OpenSSL + shim exports; the summary 
   await term.answer("Go ahead? (Y/n)", KEY.enter);
   await term.waitFor("Lines to paste");
   await term.answer("Save these as your defaults? (Y/n)", KEY.enter);
+  await term.answer("Deploy now? (y/N)", KEY.enter);
   const result = await run;
   const commands = (result.data as { commands: string[][] }).commands;
 
@@ -61,6 +62,7 @@ test("empty store to CA, server, client and OpenSSL + shim exports; the summary 
   assert.match(text, /CERTPATH \/etc\/nut\/tls\/certs/);
   assert.match(text, new RegExp(`scp -r ${out}/ups1 root@ups1\\.shop\\.lan:nutca-ups1`));
   assert.match(text, /# the CA passphrase: --passphrase-file FILE, or NUTCA_PASSPHRASE/);
+  assert.match(text, new RegExp(`nutca --store ${store} deploy upsd --server ups1 --backend openssl --host root@ups1`));
   for (const argv of commands) assert.ok(text.includes(commandLine(argv)), commandLine(argv));
   assert.deepEqual(
     commands.map((argv) => argv.slice(2, 4).join(" ")),

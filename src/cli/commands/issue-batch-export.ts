@@ -27,7 +27,7 @@ export interface BatchExportOptions {
 }
 
 /** Which rows each target is made for: "client" targets go to client rows and name the row's server. */
-const BATCH_TARGETS: Readonly<Record<string, "once" | "every" | "server" | "client">> = {
+export const BATCH_TARGETS: Readonly<Record<string, "once" | "every" | "server" | "client">> = {
   ca: "once",
   pem: "every",
   p12: "every",

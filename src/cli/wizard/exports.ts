@@ -27,6 +27,8 @@ export interface ExportJob {
   readonly dir: string;
   /** The export; undefined when the job is skipped. */
   readonly command?: PlannedCommand;
+  /** The target's own options of that export (what `nutca deploy <target>` takes too). */
+  readonly options?: object;
   readonly skipped?: string;
 }
 
@@ -44,7 +46,7 @@ export function planExports(input: ExportPlanInput): ExportJob[] {
   const jobs: ExportJob[] = [];
   const add = <O extends object>(host: string, target: ExportTarget<O>, dirName: string, options: O) => {
     const dir = join(out, host, dirName);
-    jobs.push({ host, target: target.name, dir, command: exportCommand(input, target, dir, options) });
+    jobs.push({ host, target: target.name, dir, options, command: exportCommand(input, target, dir, options) });
   };
   const nut = (target: ExportTarget<object>) => ({
     backend: deployment.backend ?? "auto",

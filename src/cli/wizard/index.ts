@@ -9,6 +9,7 @@ import type { CommandResult, Context } from "../context.js";
 import { cancelled, confirmPlan, finish, loadSettings, runSteps } from "./apply.js";
 import { askClients, clientCommand } from "./clients.js";
 import { askCa, askConstraints, initCommand } from "./create-ca.js";
+import { offerDeploy } from "./deploy.js";
 import { askDeployment } from "./deployment.js";
 import { askOutDir, planExports } from "./exports.js";
 import { thisHost } from "./host.js";
@@ -95,6 +96,7 @@ async function firstRun(deps: WizardDeps, state: StoreState, steps: Step[]): Pro
       outDir: plan.out,
     },
   );
+  await offerDeploy(deps, state.dir, plan.jobs, ca.passphrase, steps);
 }
 
 async function defaultDeps(context: Context, injected: Partial<WizardDeps>): Promise<WizardDeps> {
