@@ -60,10 +60,7 @@ export interface Problem {
   readonly message: string;
 }
 
-const NUTCA_ERROR = Symbol.for("nutca.error");
-
 export class NutcaError extends Error {
-  readonly [NUTCA_ERROR] = true;
   readonly code: ErrorCode;
   /** What the user can do about it; printed after the message. */
   readonly hint: string | undefined;
@@ -109,12 +106,4 @@ export function escapeControls(text: string): string {
     /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu,
     (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
-}
-
-/**
- * By brand, not instanceof: the CLI bundle (scripts/bundle.mjs) gives main and
- * the command it runs each a copy of this module.
- */
-export function isNutcaError(error: unknown): error is NutcaError {
-  return error instanceof Error && (error as { [NUTCA_ERROR]?: true })[NUTCA_ERROR] === true;
 }

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { EXIT, isNutcaError, NutcaError, type ExitStatus } from "../errors.js";
+import { EXIT, type ExitStatus, NutcaError } from "../errors.js";
 import { addLifecycleCommands } from "./commands/register-lifecycle.js";
 import { addCheckCommands } from "./commands/register-checks.js";
 import { addDeployCommand } from "./commands/register-deploy.js";
@@ -195,7 +195,7 @@ function report(error: unknown, json: boolean): number {
     if (error.exitCode === 0) return EXIT.ok;
     error = new NutcaError("USAGE", commanderMessage(error), "see nutca --help");
   }
-  const known = isNutcaError(error) ? error : fromSystemError(error);
+  const known = error instanceof NutcaError ? error : fromSystemError(error);
   process.stderr.write(renderError(known, json) + "\n");
   if (process.env.NUTCA_DEBUG === "1" && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   return known.exitCode;

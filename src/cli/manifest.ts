@@ -5,7 +5,7 @@
  * refused whole before anything is written.
  */
 import { DESTINATION_HINT, parseDestination } from "../deploy/destination.js";
-import { isNutcaError, type Problem } from "../errors.js";
+import { NutcaError, type Problem } from "../errors.js";
 import { parseKeyType } from "../pki/keys.js";
 import { parseDnsName, parseEntryName, parseIpAddress } from "../pki/names.js";
 import type { LeafKind } from "../pki/leaf-certificate.js";
@@ -99,7 +99,7 @@ function validateRow(row: RawRow, now: Date, messages: string[]): ManifestRow | 
     try {
       return parse();
     } catch (error) {
-      if (!isNutcaError(error)) throw error;
+      if (!(error instanceof NutcaError)) throw error;
       messages.push(error.message);
       return undefined;
     }

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
-import { isNutcaError } from "../errors.js";
+import { NutcaError } from "../errors.js";
 import type { NutBackend } from "../nut/backend.js";
 import { atLeast, rejectedDirectives, SINCE, versionText, type NutVersion } from "../nut/directives.js";
 import { decryptPkcs8 } from "../pki/pkcs8.js";
@@ -82,7 +82,7 @@ function checkEncryptedKey(
   try {
     decryptPkcs8(pem, password, `the key in ${rel}`);
   } catch (error) {
-    if (!isNutcaError(error)) throw error;
+    if (!(error instanceof NutcaError)) throw error;
     check.add(
       "error",
       "encrypted-key-wrong-password",

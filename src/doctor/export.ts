@@ -3,9 +3,10 @@
  * (or as installed): certificate and key files, OpenSSL hashed directories,
  * NSS databases and the config snippets that tie them together. Read-only.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
-import { isNutcaError } from "../errors.js";
+import { NutcaError } from "../errors.js";
+import { INPUT_CAPS, readInputFile } from "../input-file.js";
 import { SECURITY_DOC_PATH } from "../exports/security-render.js";
 import { issuedBy } from "../pki/chain.js";
 import { certificateKeyFacts, keyFacts } from "../pki/describe.js";
@@ -76,7 +77,9 @@ export async function doctorExport(dir: string, options: ExportDoctorOptions): P
     if (snippet) snippets.push(snippet);
     else if (/\.(p12|pfx)$/i.test(name)) p12s.push(node.path);
     else if (!SKIP.test(name)) {
-      const objects = decodeObjects(readFileSync(node.path)).filter((object) => object.kind !== "unknown");
+      const objects = decodeObjects(
+        readInputFile(node.path, { what: "bundle file", maxBytes: INPUT_CAPS.certificates }),
+      ).filter((object) => object.kind !== "unknown");
       if (objects.length > 0) infos.set(node.path, fileInfo(node.path, node.rel, objects));
     }
   }
@@ -192,8 +195,10 @@ async function checkP12(
   }
   try {
     const contents = await readPkcs12(
-      new Uint8Array(readFileSync(path)),
-      readFileSync(passwordFile, "utf8").split(/\r?\n/)[0] ?? "",
+      new Uint8Array(readInputFile(path, { what: "PKCS#12 file", maxBytes: INPUT_CAPS.pkcs12 })),
+      readInputFile(passwordFile, { what: "password file", maxBytes: INPUT_CAPS.password })
+        .toString("utf8")
+        .split(/\r?\n/)[0] ?? "",
     );
     const leaf = contents.certificates[0]?.value;
     const key = contents.keys[0]?.value;
@@ -242,7 +247,7 @@ async function checkP12(
       );
     }
   } catch (error) {
-    if (!isNutcaError(error)) throw error;
+    if (!(error instanceof NutcaError)) throw error;
     check.add("error", "p12-unreadable", `${rel}: ${error.message}`, error.hint ?? "export it again", path);
   }
 }

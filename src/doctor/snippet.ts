@@ -5,8 +5,9 @@
  * bundle holds the same files relative to its root, so a path is found by its
  * longest tail that exists in the bundle.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { INPUT_CAPS, readInputFile } from "../input-file.js";
 
 export type SnippetKind = "upsd" | "upsmon" | "stunnel";
 
@@ -70,7 +71,7 @@ export function tokenize(line: string): string[] {
 export function readSnippet(path: string): Snippet | undefined {
   const name = basename(path);
   if (!/\.conf(\.snippet)?$|snippet$/.test(name)) return undefined;
-  const text = readFileSync(path, "utf8");
+  const text = readInputFile(path, { what: "config file", maxBytes: INPUT_CAPS.certificates }).toString("utf8");
   const lines = text.split(/\r?\n/);
   const directives: Directive[] = [];
   const stunnel = /stunnel/.test(name) || lines.some((line) => /^\s*\[[^\]]+\]\s*$/.test(line));

@@ -4,7 +4,7 @@
  * the CA key opens with the passphrase, the CRL is current. Read-only.
  */
 import { readFileSync, realpathSync } from "node:fs";
-import { isNutcaError } from "../errors.js";
+import { NutcaError } from "../errors.js";
 import { isSelfSigned, issuedBy } from "../pki/chain.js";
 import { importPrivateKey, isKeyOf } from "../pki/keys.js";
 import { lintCertificate } from "../pki/lint.js";
@@ -43,7 +43,7 @@ export async function doctorStore(given: CaStore, options: StoreDoctorOptions): 
   try {
     settings = store.readMeta();
   } catch (error) {
-    if (!isNutcaError(error)) throw error;
+    if (!(error instanceof NutcaError)) throw error;
     meta.add("error", error.code.toLowerCase().replace(/_/g, "-"), error.message, error.hint ?? "", store.layout.meta);
   }
   const ledger = scanLedger(store.layout.ledger);
@@ -65,7 +65,7 @@ export async function doctorStore(given: CaStore, options: StoreDoctorOptions): 
       );
     }
   } catch (error) {
-    if (!isNutcaError(error)) throw error;
+    if (!(error instanceof NutcaError)) throw error;
     caCheck.add("error", "ca-unreadable", error.message, error.hint ?? "restore it from a backup", store.layout.caCert);
   }
   const anchor = settings?.ca.intermediate === true ? checkRoot(store, ca, caCheck, options.now) : ca;
@@ -90,7 +90,7 @@ function checkRoot(
   try {
     root = readCertificate(store, store.layout.rootCert);
   } catch (error) {
-    if (!isNutcaError(error)) throw error;
+    if (!(error instanceof NutcaError)) throw error;
     check.add(
       "error",
       "root-unreadable",
@@ -185,7 +185,7 @@ async function caKey(
       );
     }
   } catch (error) {
-    if (!isNutcaError(error)) throw error;
+    if (!(error instanceof NutcaError)) throw error;
     const wrong = error.code === "BAD_PASSPHRASE";
     check.add(
       "error",

@@ -1,5 +1,5 @@
 /** What lint and doctor report: a problem (or a note), and what to do about it. */
-import { escapeControls, isNutcaError } from "../errors.js";
+import { escapeControls, NutcaError } from "../errors.js";
 
 export type Severity = "error" | "warning" | "info";
 
@@ -36,7 +36,7 @@ export function lintOrUnreadable(
   lint: () => Finding[] | Promise<Finding[]>,
 ): Finding[] | Promise<Finding[]> {
   const unreadable = (error: unknown): Finding[] => {
-    if (isNutcaError(error)) throw error;
+    if (error instanceof NutcaError) throw error;
     return [unreadableFinding(what, error)];
   };
   try {

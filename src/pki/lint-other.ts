@@ -1,6 +1,6 @@
 /** Lint for the other objects inspect reads: CRLs, certificate requests and keys. */
 import type { KeyObject } from "node:crypto";
-import { isNutcaError } from "../errors.js";
+import { NutcaError } from "../errors.js";
 import { checkSigningRequest } from "./csr.js";
 import { rawCrlTimes, timeEncodingProblem } from "./der.js";
 import { keyFacts, sanEntries } from "./describe.js";
@@ -126,7 +126,7 @@ async function signRefusals(csr: x509.Pkcs10CertificateRequest): Promise<Finding
     await checkSigningRequest(csr);
     return [];
   } catch (error) {
-    if (!isNutcaError(error)) throw error;
+    if (!(error instanceof NutcaError)) throw error;
     return [
       {
         severity: "error",

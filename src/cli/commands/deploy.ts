@@ -14,7 +14,7 @@ import { runFleet } from "../../deploy/fleet.js";
 import { makePrivateDir, removePrivateDir } from "../../deploy/private-dir.js";
 import { installOutcome, type HostStatus } from "../../deploy/outcome.js";
 import { installOverSsh, resolvedHostname, type SshOptions } from "../../deploy/ssh.js";
-import { EXIT, isNutcaError, NutcaError, type ExitStatus } from "../../errors.js";
+import { EXIT, type ExitStatus, NutcaError } from "../../errors.js";
 import type { ProbeReport } from "../../nut/probe-report.js";
 import { subjectAltNames } from "../../pki/profiles.js";
 import { loadCertificate } from "../../store/identity.js";
@@ -195,7 +195,7 @@ async function deployStep(
     try {
       await exportBundle(step.target, step.args, { ...step.exportOptions, out: bundleDir }, context);
     } catch (error) {
-      if (!isNutcaError(error)) throw error;
+      if (!(error instanceof NutcaError)) throw error;
       const result: DeployResult = {
         ...base,
         status: "not exported",

@@ -9,7 +9,7 @@ import { lookupUser } from "../../doctor/access.js";
 import { doctorExport } from "../../doctor/export.js";
 import { doctorStore } from "../../doctor/store.js";
 import { CheckBuilder, report, type DoctorCheck, type DoctorReport } from "../../doctor/types.js";
-import { EXIT, isNutcaError, NutcaError } from "../../errors.js";
+import { EXIT, NutcaError } from "../../errors.js";
 import { findOnPath } from "../../nut/backend.js";
 import type { x509 } from "../../pki/x509.js";
 import { CaStore } from "../../store/store.js";
@@ -89,7 +89,7 @@ async function passphrase(options: DoctorOptions, context: Context): Promise<str
   try {
     return await existingPassphrase(options, context);
   } catch (error) {
-    if (isNutcaError(error) && error.code === "PASSPHRASE_REQUIRED") return undefined;
+    if (error instanceof NutcaError && error.code === "PASSPHRASE_REQUIRED") return undefined;
     throw error;
   }
 }

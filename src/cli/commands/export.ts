@@ -6,11 +6,7 @@ import { findTarget } from "../targets/index.js";
 import type { ExportCommonOptions, ExportTarget } from "../targets/target.js";
 import { writeBundle } from "../write-bundle.js";
 
-/**
- * The target by name, from this module's own registry: in the CLI bundle,
- * main's copy registers the options, and the builders run in the export
- * command's file (scripts/bundle.mjs).
- */
+/** The target by name, from the registry of cli/targets/. */
 export function exportTarget(
   name: string,
   args: readonly string[],

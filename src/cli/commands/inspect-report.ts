@@ -13,7 +13,7 @@ import {
   sanEntries,
   type CertificateFacts,
 } from "../../pki/describe.js";
-import { isNutcaError } from "../../errors.js";
+import { NutcaError } from "../../errors.js";
 import { firstLine, unreadableFinding, type Finding } from "../../pki/findings.js";
 import { lintCertificate } from "../../pki/lint.js";
 import { lintCrl, lintCsr, lintKey } from "../../pki/lint-other.js";
@@ -80,7 +80,7 @@ export async function inspectItems(
       const item = await inspectItem(object, friendlyName, { certificates, issuerOf }, view, now);
       if (item) items.push(item);
     } catch (error) {
-      if (isNutcaError(error)) throw error;
+      if (error instanceof NutcaError) throw error;
       items.push(unreadableItem(object, error));
     }
   }

@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { isNutcaError, NutcaError } from "../../errors.js";
+import { NutcaError } from "../../errors.js";
 import { INPUT_CAPS, readInputFile } from "../../input-file.js";
 import { certificateKeyFacts } from "../../pki/describe.js";
 import { decodeObjects, type PkiObject } from "../../pki/objects.js";
@@ -78,7 +78,7 @@ async function openPkcs12(der: Uint8Array, options: InspectOptions, context: Con
   try {
     return await readPkcs12(der, "");
   } catch (error) {
-    if (!isNutcaError(error) || error.code !== "BAD_PASSPHRASE") throw error;
+    if (!(error instanceof NutcaError) || error.code !== "BAD_PASSPHRASE") throw error;
     throw new NutcaError(
       "PASSPHRASE_REQUIRED",
       "the PKCS#12 file is password-protected and no password was given",
@@ -107,7 +107,7 @@ function storeView(context: Context): StoreView | undefined {
     }
     return { root: store.root, ca, ...(rootCa ? { rootCa } : {}), entries, keyOwners };
   } catch (error) {
-    if (!isNutcaError(error)) throw error;
+    if (!(error instanceof NutcaError)) throw error;
     context.warn(`the store cannot be read (${error.message}): inspecting without it`);
     return undefined;
   }

@@ -4,7 +4,7 @@
  * nothing issued); names that already have a valid certificate are skipped,
  * so re-running a manifest (after a crash, say) completes it.
  */
-import { isNutcaError, NutcaError, type Problem } from "../../errors.js";
+import { NutcaError, type Problem } from "../../errors.js";
 import { INPUT_CAPS, readInputFile } from "../../input-file.js";
 import { issueSetting, liveEntries, signLeaf, type LeafPlan, type SignedLeaf } from "../../store/issuance.js";
 import { loadSigner } from "../../store/signer.js";
@@ -138,7 +138,7 @@ function prepareAll(
     try {
       leaves.push(prepare(row));
     } catch (error) {
-      if (!isNutcaError(error)) throw error;
+      if (!(error instanceof NutcaError)) throw error;
       problems.push({ line: row.line, message: error.message });
     }
   }

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { Option } from "commander";
-import { isNutcaError, NutcaError, type Problem } from "../../errors.js";
+import { NutcaError, type Problem } from "../../errors.js";
 import type { AnsibleHost, HostAddress } from "../../exports/ansible.js";
 import type { ExportRow } from "../commands/issue-batch-export.js";
 import { EXPORT_EXIT_CODES, type ExportTarget } from "./target.js";
@@ -78,7 +78,7 @@ export const ansibleTarget: ExportTarget<AnsibleExportOptions> = {
       try {
         addresses.set(row.name, parseHostAddress(row.host, options.from === undefined ? "--host" : "the host"));
       } catch (error) {
-        if (!isNutcaError(error)) throw error;
+        if (!(error instanceof NutcaError)) throw error;
         problems.push({ line: row.line, message: error.message });
       }
     }

@@ -4,7 +4,7 @@
  * while questions are asked, so Ctrl-C at a prompt changes nothing; between
  * commands it stops cleanly (see apply.ts).
  */
-import { isNutcaError, NutcaError } from "../../errors.js";
+import { NutcaError } from "../../errors.js";
 import type { CommandResult, Context } from "../context.js";
 import { cancelled, confirmPlan, finish, loadSettings, runSteps } from "./apply.js";
 import { askClients, clientCommand } from "./clients.js";
@@ -42,7 +42,7 @@ export async function wizard(
     if (state.meta) await runMenu(deps, state, steps);
     else await firstRun(deps, state, steps);
   } catch (error) {
-    if (isNutcaError(error) && error.code === "CANCELLED") throw cancelled(steps);
+    if (error instanceof NutcaError && error.code === "CANCELLED") throw cancelled(steps);
     throw error;
   }
   return {

@@ -5,7 +5,7 @@
  * command would print.
  */
 import { createPromptModule } from "inquirer";
-import { isNutcaError } from "../../errors.js";
+import { NutcaError } from "../../errors.js";
 import { terminalText } from "../output.js";
 import { answered } from "../prompts.js";
 
@@ -78,7 +78,7 @@ export function check(parse: (value: string) => unknown): Validate {
       parse(value);
       return true;
     } catch (error) {
-      if (isNutcaError(error)) return error.line;
+      if (error instanceof NutcaError) return error.line;
       throw error;
     }
   };
