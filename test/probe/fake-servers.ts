@@ -55,7 +55,7 @@ export interface ClientAuth {
 }
 
 export type Behaviour =
-  | { readonly reply: string; readonly tls?: Credentials; readonly clientAuth?: ClientAuth }
+  | { readonly reply: string; readonly tls?: Credentials; readonly clientAuth?: ClientAuth; readonly mute?: true }
   | { readonly silent: true }
   | { readonly close: true }
   | { readonly banner: string };
@@ -86,7 +86,8 @@ export function startNutServer(behaviour: Behaviour): Promise<Running> {
         });
         // A TLSSocket made outside tls.Server leaves the chain check to its user: drop a client the CA did not issue.
         if (auth) secure.once("secure", () => issuedBy(secure.getPeerX509Certificate(), auth.ca) || secure.destroy());
-        answerVer(secure);
+        if (behaviour.mute) secure.on("error", () => undefined);
+        else answerVer(secure);
       }
     };
     socket.on("data", onData);
