@@ -185,8 +185,9 @@ function refusalFinding(target: ProbeTarget, outcome: ProbeOutcome): Finding {
       code: "client-certificate-refused",
       message: `${server} ${certain ? "does not accept" : "probably does not accept"} the client certificate "${name}"${detail}`,
       fix:
-        `${server} trusts another CA for clients: give it this CA (OpenSSL: CERTPATH with the hashed CA dir from ` +
-        "nutca export ca; NSS: the CA in its db with certutil -M -t CT,,), or pass --client with a certificate of the CA it trusts",
+        `${server} trusts another CA for clients: give it this CA (upsd with OpenSSL: CERTPATH with the hashed CA ` +
+        "dir from nutca export ca; with NSS: the CA in its db, certutil -M -t CT,,; stunnel: CAfile), or pass " +
+        "--client with a certificate of the CA it trusts",
     };
   }
   return {
