@@ -21,6 +21,8 @@ export interface ProbeReport {
   readonly failure?: string;
   readonly tls?: { readonly protocol: string; readonly cipher: string };
   readonly server?: string;
+  /** The client certificate presented (--client). */
+  readonly client?: string;
   readonly chain: CertificateFacts[];
   readonly trust: { readonly source: string; readonly chainVerified: boolean; readonly anchor?: string };
   readonly name?: { readonly expected: string; readonly matched: boolean };
@@ -75,6 +77,7 @@ export function evaluateProbe(input: EvaluateInput): ProbeReport {
     ...(outcome.reply ? { reply: { ...outcome.reply, meaning: REPLY_MEANING[outcome.reply.kind] } } : {}),
     ...(outcome.failure ? { failure: outcome.failure } : {}),
     ...(outcome.server ? { server: outcome.server } : {}),
+    ...(target.client ? { client: target.client.name } : {}),
   };
   const reply = outcome.reply;
   if (reply && reply.kind !== "ok" && reply.kind !== "ok-bare") {
@@ -85,7 +88,8 @@ export function evaluateProbe(input: EvaluateInput): ProbeReport {
       fix: REPLY_FIX[reply.kind],
     });
   }
-  if (outcome.failure) {
+  if (outcome.refusal) findings.push(refusalFinding(target, outcome));
+  else if (outcome.failure) {
     findings.push({
       severity: "error",
       code: `${outcome.stage}-failed`,
@@ -114,14 +118,6 @@ export function evaluateProbe(input: EvaluateInput): ProbeReport {
       fix: "add DISABLE_WEAK_SSL true to upsd.conf (sslVersionMin = TLSv1.2 for stunnel)",
     });
   }
-  if (outcome.closedAfterHandshake) {
-    findings.push({
-      severity: "warning",
-      code: "closed-after-handshake",
-      message: "the server closed the connection right after the TLS handshake: it may require a client certificate",
-      fix: "expected for a stunnel server with verifyChain = yes (probe presents none); test the link with the stunnel-client export",
-    });
-  }
   const certificates = certificatesFromDer(outcome.tls.chain);
   const leaf = certificates[0]!;
   const chain = verifyChain(leaf, certificates.slice(1), input.anchors, input.now);
@@ -135,8 +131,12 @@ export function evaluateProbe(input: EvaluateInput): ProbeReport {
     findings.push(...lintCertificate(leaf, { now: input.now }).filter((finding) => !isExpiry(finding)));
     if (!name.matched) findings.push(name.finding!);
   }
+  // A completed handshake is not enough: the server must answer inside TLS (stage "done").
   const verified =
-    chain.verified && name.matched && (reply === undefined || reply.kind === "ok" || reply.kind === "ok-bare");
+    outcome.stage === "done" &&
+    chain.verified &&
+    name.matched &&
+    (reply === undefined || reply.kind === "ok" || reply.kind === "ok-bare");
   return {
     ...base,
     verified,
@@ -167,7 +167,39 @@ function isExpiry(finding: Finding): boolean {
 function fixFor(outcome: ProbeOutcome): string {
   if (outcome.stage === "connect") return "check the host, the port (NUT: 3493) and upsd's LISTEN lines";
   if (outcome.stage === "starttls") return "check that this is a NUT server (upsd), and its log";
+  if (outcome.stage === "command") return "check the server's log: it accepted TLS but does not answer inside it";
   return "check the server's TLS set-up and its log";
+}
+
+/**
+ * The server turned the client away for its certificate. Seen in an alert, it
+ * is certain; seen as a hang-up at the first read after the handshake, it is
+ * the likely reason (upsd's log says for sure).
+ */
+function refusalFinding(target: ProbeTarget, outcome: ProbeOutcome): Finding {
+  const server = target.mode === "implicit" ? "the server" : "upsd";
+  const certain = outcome.command?.kind !== "closed";
+  const detail = outcome.failure ? `: ${outcome.failure}` : "";
+  if (outcome.refusal === "rejected") {
+    const name = target.client?.name ?? "";
+    return {
+      severity: "error",
+      code: "client-certificate-refused",
+      message: `${server} ${certain ? "does not accept" : "probably does not accept"} the client certificate "${name}"${detail}`,
+      fix:
+        `${server} trusts another CA for clients: give it this CA (upsd with OpenSSL: CERTPATH with the hashed CA ` +
+        "dir from nutca export ca; with NSS: the CA in its db, certutil -M -t CT,,; stunnel: CAfile), or pass " +
+        "--client with a certificate of the CA it trusts",
+    };
+  }
+  return {
+    severity: "error",
+    code: "client-certificate-required",
+    message: certain
+      ? `${server} requires a client certificate${detail}`
+      : `${server} refused the connection after the handshake: it probably requires a client certificate${detail}`,
+    fix: "pass --client <name> (a client certificate of this store: nutca issue client <name>)",
+  };
 }
 
 /**

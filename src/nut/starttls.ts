@@ -8,6 +8,8 @@
  */
 import { connect as netConnect, isIP, type Socket } from "node:net";
 import { connect as tlsConnect, type DetailedPeerCertificate, type TLSSocket } from "node:tls";
+import { Deadline, readLine } from "./line-reader.js";
+import { clientRefusal, describeError, firstCommand, type ClientRefusal, type CommandAnswer } from "./probe-command.js";
 
 export interface ProbeTarget {
   readonly host: string;
@@ -16,6 +18,8 @@ export interface ProbeTarget {
   /** The name to send as SNI; only DNS names are sent. */
   readonly servername?: string;
   readonly timeoutMs: number;
+  /** The client certificate to present (PEM, leaf then chain) and its key. */
+  readonly client?: { readonly name: string; readonly certPem: string; readonly keyPem: string };
 }
 
 /** What the server answered to STARTTLS. */
@@ -30,7 +34,8 @@ export type ReplyKind =
   | "not-nut"; // anything else
 
 export interface ProbeOutcome {
-  readonly stage: "connect" | "starttls" | "handshake" | "done";
+  /** "command": the handshake completed, the first command inside TLS got no answer. */
+  readonly stage: "connect" | "starttls" | "handshake" | "command" | "done";
   /** Set when the probe stopped before the end, at `stage`. */
   readonly failure?: string;
   readonly reply?: { readonly line: string; readonly kind: ReplyKind };
@@ -42,20 +47,10 @@ export interface ProbeOutcome {
   };
   /** The server's answer to VER inside TLS (upsd's version line), when it gave one. */
   readonly server?: string;
-  /** The server hung up right after the handshake, without answering VER (e.g. it wants a client certificate). */
-  readonly closedAfterHandshake?: boolean;
-}
-
-const MAX_LINE = 512;
-
-class Deadline {
-  private readonly end: number;
-  constructor(ms: number) {
-    this.end = Date.now() + ms;
-  }
-  get left(): number {
-    return Math.max(1, this.end - Date.now());
-  }
+  /** What VER inside TLS got, once the handshake completed. */
+  readonly command?: CommandAnswer;
+  /** The server turned the client away for its certificate (in the handshake, or at the first read). */
+  readonly refusal?: ClientRefusal;
 }
 
 export async function probeServer(target: ProbeTarget): Promise<ProbeOutcome> {
@@ -66,9 +61,9 @@ export async function probeServer(target: ProbeTarget): Promise<ProbeOutcome> {
   try {
     if (target.mode === "implicit") {
       const handshake = await startTls(target, deadline, undefined);
-      if ("failure" in handshake) return { stage: "handshake", failure: handshake.failure };
+      if ("failure" in handshake) return { stage: "handshake", ...handshake };
       secure = handshake.socket;
-      return await finish(secure, deadline, {});
+      return await finish(handshake, target, deadline, {});
     }
     const connected = await connectPlain(target, deadline);
     if ("failure" in connected) return { stage: "connect", failure: connected.failure };
@@ -87,9 +82,9 @@ export async function probeServer(target: ProbeTarget): Promise<ProbeOutcome> {
     const reply = classify(answer.bytes);
     if (reply.kind !== "ok" && reply.kind !== "ok-bare") return { stage: "starttls", reply };
     const handshake = await startTls(target, deadline, socket);
-    if ("failure" in handshake) return { stage: "handshake", reply, failure: handshake.failure };
+    if ("failure" in handshake) return { stage: "handshake", reply, ...handshake };
     secure = handshake.socket;
-    return await finish(secure, deadline, { reply });
+    return await finish(handshake, target, deadline, { reply });
   } finally {
     secure?.destroy();
     socket?.destroy();
@@ -97,27 +92,40 @@ export async function probeServer(target: ProbeTarget): Promise<ProbeOutcome> {
 }
 
 async function finish(
-  secure: TLSSocket,
+  handshake: Handshake,
+  target: ProbeTarget,
   deadline: Deadline,
   partial: Pick<ProbeOutcome, "reply">,
 ): Promise<ProbeOutcome> {
+  const secure = handshake.socket;
   const tls = {
     protocol: secure.getProtocol() ?? "unknown",
     cipher: secure.getCipher()?.standardName ?? secure.getCipher()?.name ?? "unknown",
     chain: peerChain(secure.getPeerCertificate(true)),
   };
-  // VER proves the NUT line protocol goes on inside TLS; a short wait, and no answer is not a failure.
-  secure.write("VER\n");
-  const version = await readLine(secure, new Deadline(Math.min(deadline.left, 2000)));
-  const line = version.bytes.toString("utf8").trim();
-  const closed = !version.complete && !version.timedOut && version.bytes.length === 0;
-  return {
-    stage: "done",
-    ...partial,
-    tls,
-    ...(line && version.complete ? { server: line } : {}),
-    ...(closed ? { closedAfterHandshake: true } : {}),
-  };
+  const presented = target.client !== undefined;
+  const command = await firstCommand(secure, deadline, presented, handshake.lateError);
+  const common = { ...partial, tls, command };
+  if (command.kind === "answered") return { stage: "done", ...common, server: command.line };
+  // A completed handshake, then no answer: under TLS 1.3 that is how a refused client certificate shows.
+  const refusal =
+    command.kind === "refused" ? command.refusal : command.kind === "closed" ? guessRefusal(presented) : undefined;
+  return { stage: "command", ...common, failure: commandFailure(command), ...(refusal ? { refusal } : {}) };
+}
+
+function guessRefusal(presented: boolean): ClientRefusal {
+  return presented ? "rejected" : "required";
+}
+
+function commandFailure(command: Exclude<CommandAnswer, { kind: "answered" }>): string {
+  switch (command.kind) {
+    case "refused":
+      return `the server refused the connection after the TLS handshake (${command.message})`;
+    case "closed":
+      return "the server closed the connection after the TLS handshake, without answering VER";
+    case "silent":
+      return `the server did not answer VER within ${command.waitedMs / 1000} s after the TLS handshake`;
+  }
 }
 
 function connectPlain(target: ProbeTarget, deadline: Deadline): Promise<{ socket: Socket } | { failure: string }> {
@@ -159,16 +167,23 @@ function where(target: ProbeTarget): string {
   return isIP(target.host) === 6 ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
 }
 
+interface Handshake {
+  readonly socket: TLSSocket;
+  /** An error the socket had between the handshake and the first read (a TLS 1.3 alert can come that soon). */
+  readonly lateError: () => NodeJS.ErrnoException | undefined;
+}
+
 function startTls(
   target: ProbeTarget,
   deadline: Deadline,
   socket: Socket | undefined,
-): Promise<{ socket: TLSSocket } | { failure: string }> {
+): Promise<Handshake | { failure: string; refusal?: ClientRefusal }> {
   return new Promise((resolve) => {
     const servername = target.servername && isIP(target.servername) === 0 ? target.servername : undefined;
     const options = {
       rejectUnauthorized: false,
       ...(servername ? { servername } : {}),
+      ...(target.client ? { cert: target.client.certPem, key: target.client.keyPem } : {}),
       ...(socket ? { socket } : { host: target.host, port: target.port }),
     };
     const secure = tlsConnect(options);
@@ -179,12 +194,14 @@ function startTls(
     secure.once("secureConnect", () => {
       clearTimeout(timer);
       secure.removeAllListeners("error");
-      secure.on("error", () => undefined);
-      resolve({ socket: secure });
+      let lateError: NodeJS.ErrnoException | undefined;
+      secure.on("error", (error: NodeJS.ErrnoException) => (lateError ??= error));
+      resolve({ socket: secure, lateError: () => lateError });
     });
     secure.once("error", (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      resolve({ failure: handshakeFailure(error, target) });
+      const refusal = clientRefusal(error, target.client !== undefined);
+      resolve({ failure: handshakeFailure(error, target), ...(refusal ? { refusal } : {}) });
     });
   });
 }
@@ -197,8 +214,8 @@ function handshakeFailure(error: NodeJS.ErrnoException, target: ProbeTarget): st
       ? "the server does not speak TLS on this port (a plain NUT port? probe it without --stunnel)"
       : `the server answered OK but did not start TLS (${message})`;
   }
-  if (/certificate required|alert number 116|handshake failure/i.test(message)) {
-    return `the server refused the handshake (${message}): it may require a client certificate`;
+  if (clientRefusal(error, target.client !== undefined)) {
+    return `the server refused the handshake (${describeError(error)})`;
   }
   if (/ECONNRESET|socket hang up|disconnected/i.test(message) || error.code === "ECONNRESET") {
     return "the server closed the connection during the TLS handshake";
@@ -220,52 +237,6 @@ function classify(bytes: Buffer): { line: string; kind: ReplyKind } {
   if (line === "ERR ALREADY-SSL-MODE") return { line: printable, kind: "already-ssl" };
   if (/^ERR [A-Z-]+/.test(line)) return { line: printable, kind: "other-error" };
   return { line: printable, kind: "not-nut" };
-}
-
-interface LineResult {
-  readonly bytes: Buffer;
-  /** A newline ended it. */
-  readonly complete: boolean;
-  readonly timedOut: boolean;
-}
-
-/**
- * Reads up to and including the first newline (or MAX_LINE bytes, or what came
- * before the peer closed), whatever the segmentation. The socket is paused and
- * the bytes after the line are put back, so the TLS handshake that follows
- * (tls.connect reads a socket's buffered bytes first) or the next read gets them.
- */
-function readLine(socket: Socket, deadline: Deadline): Promise<LineResult> {
-  return new Promise((resolve) => {
-    let buffer = Buffer.alloc(0);
-    const done = (complete: boolean, timedOut: boolean, rest?: Buffer) => {
-      clearTimeout(timer);
-      socket.off("data", onData);
-      socket.off("end", onEnd);
-      socket.off("close", onEnd);
-      socket.off("error", onEnd);
-      socket.pause();
-      // Only once detached and paused: unshift on a flowing socket emits the bytes again at once.
-      if (rest && rest.length > 0) socket.unshift(rest);
-      resolve({ bytes: buffer, complete, timedOut });
-    };
-    const onData = (chunk: Buffer) => {
-      buffer = Buffer.concat([buffer, chunk]);
-      const newline = buffer.indexOf(0x0a);
-      if (newline >= 0) {
-        const rest = buffer.subarray(newline + 1);
-        buffer = buffer.subarray(0, newline + 1);
-        done(true, false, rest);
-      } else if (buffer.length >= MAX_LINE || buffer[0] === 0x15 || buffer[0] === 0x16) done(false, false);
-    };
-    const onEnd = () => done(false, false);
-    const timer = setTimeout(() => done(false, true), deadline.left);
-    socket.on("data", onData);
-    socket.once("end", onEnd);
-    socket.once("close", onEnd);
-    socket.once("error", onEnd);
-    socket.resume();
-  });
 }
 
 /** node's peer chain is a linked list whose root points at itself. */

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseHostAddress } from "../../src/exports/ansible.js";
-import { isNutcaError } from "../../src/errors.js";
+import { NutcaError } from "../../src/errors.js";
 
 test("[user@]host[:port] in each form it is written", () => {
   assert.deepEqual(parseHostAddress("ups1.example.net", "--host"), { host: "ups1.example.net" });
@@ -17,7 +17,8 @@ test("what is no [user@]host[:port] is bad input, naming where it was written", 
   for (const text of ["", "admin@", "@ups1", "ups1:0", "ups1:65536", "ups1:ssh", "bad user@ups1", "ups_1!", "[::1]x"]) {
     assert.throws(
       () => parseHostAddress(text, "the host"),
-      (error: unknown) => isNutcaError(error) && error.code === "USAGE" && error.message.startsWith("the host "),
+      (error: unknown) =>
+        error instanceof NutcaError && error.code === "USAGE" && error.message.startsWith("the host "),
       JSON.stringify(text),
     );
   }

@@ -1,6 +1,7 @@
 // Stand-in servers on 127.0.0.1 ephemeral ports, in the test process: a NUT
 // STARTTLS server with a chosen answer, silent and banner servers, and an
 // implicit-TLS (stunnel-like) server. Each answers VER inside TLS like upsd.
+import { X509Certificate } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
 import { createSecureContext, createServer as createTlsServer, TLSSocket } from "node:tls";
 
@@ -46,8 +47,15 @@ function answerVer(secure: TLSSocket): void {
   });
 }
 
+/** A server that asks for a client certificate from `ca`, like upsd with CERTREQUEST 2. */
+export interface ClientAuth {
+  readonly ca: string;
+  /** No alert for a missing certificate: complete the handshake, then drop the client, as stunnel can. */
+  readonly hangUp?: boolean;
+}
+
 export type Behaviour =
-  | { readonly reply: string; readonly tls?: Credentials }
+  | { readonly reply: string; readonly tls?: Credentials; readonly clientAuth?: ClientAuth; readonly mute?: true }
   | { readonly silent: true }
   | { readonly close: true }
   | { readonly banner: string };
@@ -69,16 +77,27 @@ export function startNutServer(behaviour: Behaviour): Promise<Running> {
       socket.off("data", onData);
       socket.write(`${behaviour.reply}\n`);
       if (behaviour.tls && behaviour.reply.startsWith("OK")) {
+        const auth = behaviour.clientAuth;
         const secure = new TLSSocket(socket, {
           isServer: true,
-          secureContext: createSecureContext({ key: behaviour.tls.key, cert: behaviour.tls.cert }),
+          secureContext: createSecureContext({ key: behaviour.tls.key, cert: behaviour.tls.cert, ca: auth?.ca }),
+          // rejectUnauthorized makes OpenSSL answer a missing certificate with an alert (116 under TLS 1.3).
+          ...(auth ? { requestCert: true, rejectUnauthorized: auth.hangUp !== true } : {}),
         });
-        answerVer(secure);
+        // A TLSSocket made outside tls.Server leaves the chain check to its user: drop a client the CA did not issue.
+        if (auth) secure.once("secure", () => issuedBy(secure.getPeerX509Certificate(), auth.ca) || secure.destroy());
+        if (behaviour.mute) secure.on("error", () => undefined);
+        else answerVer(secure);
       }
     };
     socket.on("data", onData);
   });
   return listen(server, sockets);
+}
+
+function issuedBy(peer: X509Certificate | undefined, caPem: string): boolean {
+  const ca = new X509Certificate(caPem);
+  return peer !== undefined && peer.checkIssued(ca) && peer.verify(ca.publicKey);
 }
 
 /** TLS from the first byte, like a stunnel server port. */

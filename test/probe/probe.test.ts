@@ -106,7 +106,7 @@ test("ERR FEATURE-NOT-SUPPORTED, a non-NUT banner, silence and a hang-up each ge
   const nothing = await closedPort();
   const refused = await run(`127.0.0.1:${nothing}`);
   assert.match(refused.report.failure!, /connection refused/);
-  assert.equal(refused.exitCode, 4);
+  assert.equal(refused.exitCode, 1, "nothing answered: a failure, not a checked server's problem");
 });
 
 test("a certificate from another CA does not verify; --ca with that CA does", async () => {
@@ -131,6 +131,18 @@ test("the expected name must be in the SAN; an IP only as a DNS entry is called 
   const mismatch = report.findings.find((finding) => finding.code === "name-mismatch")!;
   assert.match(mismatch.message, /only as a DNS name/);
   assert.match(mismatch.fix, /--ip 127\.0\.0\.1/);
+});
+
+test("a server that completes the handshake but never answers VER is not verified", async () => {
+  const port = await serve(startNutServer({ reply: "OK STARTTLS", tls: good, mute: true }));
+  const started = Date.now();
+  const { report, exitCode } = await run(`127.0.0.1:${port}`);
+  assert.ok(Date.now() - started < 4000, "the wait for VER's answer stays short (upsd blocks on handshakes)");
+  assert.equal(report.verified, false);
+  assert.equal(exitCode, 4);
+  assert.equal(report.trust.chainVerified, true);
+  assert.deepEqual(codes(report), ["command-failed"]);
+  assert.match(report.failure!, /did not answer VER within 2 s after the TLS handshake/);
 });
 
 test("a bare OK (the upsdTLS.py shim) then TLS verifies and says it is a shim", async () => {

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { connect as tlsConnect } from "node:tls";
 import { join } from "node:path";
+import { runNutca } from "../helpers/cli.js";
 import {
   askLine,
   Daemons,
@@ -185,5 +186,26 @@ describe("stunnel interop", { skip: gate.skip, timeout: 120_000 }, () => {
     });
     assert.equal(answer, null);
     assert.equal(upsd.connections(), before, "nothing reached upsd");
+  });
+
+  test("nutca probe --stunnel: the server stunnel wants a client certificate; with --client mon1 it answers", async () => {
+    const args = ["--json", "probe", `127.0.0.1:${srvPort}`, "--stunnel", "--name", "nut.example.test"];
+    const before = upsd.connections();
+    // Async: the fake upsd runs in this process and must answer while the probe runs.
+    const without = await runNutca([...args, "--timeout", "5"], { store: storeA });
+    assert.equal(without.code, 4, without.stderr);
+    const refused = JSON.parse(without.stdout) as { verified: boolean; findings: { code: string; message: string }[] };
+    assert.equal(refused.verified, false);
+    const required = refused.findings.find((finding) => finding.code === "client-certificate-required");
+    assert.match(required?.message ?? JSON.stringify(refused.findings), /^the server (requires|refused)/);
+    assert.equal(upsd.connections(), before, "nothing reached upsd");
+    const withClient = await runNutca([...args, "--client", "mon1", "--timeout", "5"], { store: storeA });
+    assert.equal(withClient.code, 0, withClient.stdout + withClient.stderr);
+    const report = JSON.parse(withClient.stdout) as { verified: boolean; client: string; server: string };
+    assert.equal(report.verified, true);
+    assert.equal(report.client, "mon1");
+    // VER reached the fake upsd through stunnel, which does not know it.
+    assert.equal(report.server, "ERR UNKNOWN-COMMAND");
+    assert.equal(upsd.connections(), before + 1);
   });
 });

@@ -2,8 +2,10 @@
  * `nutca probe <host>[:port]`: talks to a NUT server the way upsmon does
  * (STARTTLS, or TLS from the first byte with --stunnel) and reports the answer,
  * the TLS parameters, the chain, whether it verifies against the store's CA
- * (or --ca), whether the expected name is in the SAN, and expiry. Exit 0 only
- * when verified; 1 otherwise (the report says why).
+ * (or --ca), whether the expected name is in the SAN, and expiry; with
+ * --client it presents that client certificate of the store. Exit 0 only when
+ * verified (the server also answered VER inside TLS); 1 when nothing answered
+ * at that address; 4 for every other problem (the report says why).
  */
 import { INPUT_CAPS, readInputFile } from "../../input-file.js";
 import { isIP } from "node:net";
@@ -13,7 +15,7 @@ import { probeServer, type ProbeTarget } from "../../nut/starttls.js";
 import { decodeObjects } from "../../pki/objects.js";
 import type { x509 } from "../../pki/x509.js";
 import { CaStore } from "../../store/store.js";
-import { loadAuthority } from "../../store/identity.js";
+import { loadAuthority, loadIdentity } from "../../store/identity.js";
 import type { CommandResult, Context } from "../context.js";
 import { findingsBlock } from "./findings-text.js";
 
@@ -26,6 +28,7 @@ export interface ProbeOptions {
   name?: string | undefined;
   stunnel?: boolean | undefined;
   timeout?: string | undefined;
+  client?: string | undefined;
 }
 
 export async function probe(address: string, options: ProbeOptions, context: Context): Promise<CommandResult> {
@@ -33,6 +36,7 @@ export async function probe(address: string, options: ProbeOptions, context: Con
   const { host, port } = parseAddress(address, implicit ? STUNNEL_PORT : NUT_PORT);
   const timeoutMs = parseTimeout(options.timeout);
   const { anchors, source } = loadAnchors(options.ca, context);
+  const client = options.client === undefined ? undefined : loadClient(options.client, context);
   const expectedName = options.name?.trim() || host;
   const target: ProbeTarget = {
     host,
@@ -40,10 +44,34 @@ export async function probe(address: string, options: ProbeOptions, context: Con
     mode: implicit ? "implicit" : "starttls",
     servername: expectedName,
     timeoutMs,
+    ...(client ? { client } : {}),
   };
   const outcome = await probeServer(target);
   const report = evaluateProbe({ target, outcome, anchors, trustSource: source, expectedName, now: context.now });
-  return { data: report, human: render(report), exitCode: report.verified ? EXIT.ok : EXIT.problemFound };
+  const exitCode = report.verified ? EXIT.ok : outcome.stage === "connect" ? EXIT.failure : EXIT.problemFound;
+  return { data: report, human: render(report), exitCode };
+}
+
+/** A client certificate of the store, with its chain up to (not including) the root, and its unencrypted key. */
+function loadClient(name: string, context: Context): NonNullable<ProbeTarget["client"]> {
+  const store = new CaStore(context.storeDir);
+  if (!store.hasCa()) {
+    throw new NutcaError("NO_CA", `there is no CA in ${store.root} to take --client from`, "pass --store DIR");
+  }
+  if (store.findEntry(name).kind !== "client") {
+    throw new NutcaError(
+      "USAGE",
+      `--client "${name}" is not a client certificate`,
+      "name one from nutca list (nutca issue client <name>)",
+    );
+  }
+  const identity = loadIdentity(store, name, "client");
+  const chain = [identity.certificate, ...loadAuthority(store).intermediates];
+  return {
+    name,
+    certPem: chain.map((certificate) => certificate.toString("pem")).join("\n") + "\n",
+    keyPem: identity.keyPem,
+  };
 }
 
 export function parseAddress(text: string, defaultPort: number): { host: string; port: number } {
@@ -123,6 +151,7 @@ function render(report: ProbeReport): string {
   ];
   if (report.reply) lines.push(`  STARTTLS:  ${report.reply.line} — ${report.reply.meaning}`);
   if (report.tls) lines.push(`  TLS:       ${report.tls.protocol}, ${report.tls.cipher}`);
+  if (report.client) lines.push(`  client:    presented the client certificate "${report.client}"`);
   if (report.server) lines.push(`  server:    ${report.server}`);
   report.chain.forEach((certificate, i) => {
     const names = [...certificate.dns, ...certificate.ip.map((ip) => `IP:${ip}`)].join(", ");

@@ -3,7 +3,7 @@
  * life-cycle commands; each command's module is imported only when it runs.
  */
 import { Option, type Command } from "commander";
-import type { Execute } from "../options.js";
+import { examplesHelp, type Execute } from "../options.js";
 
 export function addCheckCommands(program: Command, execute: Execute): void {
   program
@@ -24,6 +24,18 @@ export function addCheckCommands(program: Command, execute: Execute): void {
     .option("--name <name>", "the name clients check against the certificate (default: the host)")
     .option("--stunnel", "TLS from the first byte (a stunnel or other implicit-TLS port; default port 3494)")
     .option("--timeout <seconds>", "give up after this long (default 10)")
+    .option("--client <name>", "present this client certificate of the store (for upsd with CERTREQUEST 2)")
+    .addHelpText(
+      "after",
+      examplesHelp([
+        "nutca probe ups1.example.net",
+        "nutca probe 192.0.2.10:3493 --name ups1.example.net --client mon1",
+        "nutca probe ups1.example.net --stunnel --client mon1",
+      ]) +
+        "\nVerified means: the chain verifies, the name matches, and the server answers VER inside TLS\n" +
+        "(under TLS 1.3 a refused client certificate shows only there). Exit 1 also when nothing\n" +
+        "answers at the address.",
+    )
     .action(async (address: string, options, command: Command) => {
       const { probe } = await import("./probe.js");
       await execute(command, (context) => probe(address, options, context));
