@@ -101,7 +101,12 @@ describe("NUT versions on the real builds", { skip: buildGate(ALL, ["certutil", 
     ]);
     const readme = readFileSync(join(upsd.exportDir, "README.txt"), "utf8");
     assert.match(readme, /upsd ABORTS \(exit 1, "failed to initialize \.\.\. backend"\)/);
-    const snippet = snippetOf(upsd.exportDir, "upsd.conf.snippet").replace(/^(CERTIDENT "nut-server" ")[^"]/m, "$1X");
+    // One character more: a password that differs whatever the generated one starts with.
+    const snippet = snippetOf(upsd.exportDir, "upsd.conf.snippet").replace(
+      /^(CERTIDENT "nut-server" "[^"]*)"/m,
+      '$1x"',
+    );
+    assert.notEqual(snippet, snippetOf(upsd.exportDir, "upsd.conf.snippet"));
     const server = await start(BUILDS.nssMaster, base, "nss-bad", snippet, { waitListening: false });
     assert.equal(await exitCode(server.upsd), 1);
     assert.match(server.upsd.output, /failed to initialize NSS backend/);

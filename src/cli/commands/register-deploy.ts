@@ -25,7 +25,7 @@ export const deployFlags = (): Option[] => [
 ];
 
 /** A host target carries an install.sh: those with a directory on the host. */
-const HOST_TARGETS = EXPORT_TARGETS.filter((target) => target.defaultInstallDir !== undefined);
+const HOST_TARGETS = EXPORT_TARGETS.filter((target) => target.installable === true);
 
 export function addDeployCommand(program: Command, execute: Execute): void {
   const deploy = program

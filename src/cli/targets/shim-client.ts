@@ -11,6 +11,7 @@ export const shimClientTarget: ExportTarget<ShimClientExportOptions> = {
   name: "shim-client",
   description: "upsmonTLS.py (Roger Price's TLS shim) on a client host: the CA bundle it trusts",
   defaultInstallDir: "/etc/nut",
+  installable: true,
   flags: () => [
     new Option("--server <name>", "the server certificate upsmonTLS.py must find").makeOptionMandatory(),
     new Option("--upsdname <host>", "the name it dials and checks (default: the server's first DNS name)"),

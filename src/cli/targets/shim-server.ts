@@ -11,6 +11,7 @@ export const shimServerTarget: ExportTarget<ShimServerExportOptions> = {
   name: "shim-server",
   description: "upsdTLS.py (Roger Price's TLS shim) on the upsd host: one file with key and certificate",
   defaultInstallDir: "/etc/nut",
+  installable: true,
   flags: () => [
     new Option("--server <name>", "the server certificate (the upsd host)").makeOptionMandatory(),
     new Option("--listen <ipv4>", "the address upsdTLS.py listens on, port 401 (default 0.0.0.0)"),

@@ -14,6 +14,7 @@ export const stunnelClientTarget: ExportTarget<StunnelClientExportOptions> = {
   name: "stunnel-client",
   description: "stunnel beside upsmon: plaintext on 127.0.0.1:3493, TLS with a client certificate to the server",
   defaultInstallDir: "/etc/stunnel/nut",
+  installable: true,
   flags: () => [
     new Option("--client <name>", "the client certificate stunnel presents").makeOptionMandatory(),
     new Option("--server <name>", "the server certificate it must find at the other end").makeOptionMandatory(),

@@ -13,6 +13,7 @@ export const stunnelServerTarget: ExportTarget<StunnelServerExportOptions> = {
   name: "stunnel-server",
   description: "stunnel in front of upsd: TLS that requires a client certificate, then plaintext to upsd",
   defaultInstallDir: "/etc/stunnel/nut",
+  installable: true,
   flags: () => [
     new Option("--server <name>", "the server certificate (the upsd host)").makeOptionMandatory(),
     new Option("--accept <host:port>", "where stunnel listens for TLS (default 0.0.0.0:3494)"),

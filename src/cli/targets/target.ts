@@ -25,6 +25,8 @@ export interface ExportTarget<O extends object> {
   readonly arguments?: readonly (readonly [string, string])[];
   /** Where the files will live on the target host, used in config lines; undefined when none apply. */
   readonly defaultInstallDir?: string;
+  /** True when the bundle carries install.sh, so `nutca deploy` can install it on the host. */
+  readonly installable?: boolean;
   /** The target's own flags (fresh objects: commander owns an option once it is added). */
   flags(): Option[];
   /** Command lines shown under "Examples:" in `nutca export <target> --help`. */

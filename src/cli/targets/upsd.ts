@@ -23,6 +23,7 @@ export const upsdTarget: ExportTarget<UpsdExportOptions> = {
   name: "upsd",
   description: "upsd's TLS files: one PEM (NUT built with OpenSSL) or an NSS database (NSS builds, e.g. Debian)",
   defaultInstallDir: NUT_TLS_DIR,
+  installable: true,
   flags: () => [
     new Option("--server <name>", "the server certificate (the upsd host)").makeOptionMandatory(),
     new Option(

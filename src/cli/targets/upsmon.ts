@@ -21,6 +21,7 @@ export const upsmonTarget: ExportTarget<UpsmonExportOptions> = {
   name: "upsmon",
   description: "upsmon's TLS files: a hashed CA directory (OpenSSL builds) or an NSS database (NSS builds)",
   defaultInstallDir: NUT_TLS_DIR,
+  installable: true,
   flags: () => [
     new Option("--server <name>", "the server certificate of the upsd host it monitors").makeOptionMandatory(),
     new Option(

@@ -17,7 +17,7 @@ import { commandLine } from "./run.js";
 /** The deploy line of one export, to the host `destination`. */
 export function deployCommand(storeDir: string, job: ExportJob, destination: string): PlannedCommand | undefined {
   const target = findTarget(job.target);
-  if (!target || job.options === undefined) return undefined;
+  if (!target?.installable || job.options === undefined) return undefined;
   const options = { ...job.options, host: destination };
   const argv = [
     "--store",
