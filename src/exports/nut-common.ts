@@ -29,8 +29,9 @@ export const NSS_STAMP_NAME = ".nutca-stamp";
 
 /**
  * certutil writes different bytes on every build, so install.sh compares this
- * instead: a SHA-256 over everything the database is built from. The key is
- * hashed with the password, so the stamp gives no way to guess the password.
+ * instead: a SHA-256 over everything the database is built from. The password is
+ * hashed with the key, where there is one, so a guess cannot be tested against the
+ * stamp alone (which sits 0640 beside the snippet that holds the password anyway).
  */
 export function nssDbStamp(
   authority: Authority,
