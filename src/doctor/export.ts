@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { NutcaError } from "../errors.js";
 import { INPUT_CAPS, readInputFile } from "../input-file.js";
+import { NSS_STAMP_NAME } from "../exports/nut-common.js";
 import { SECURITY_DOC_PATH } from "../exports/security-render.js";
 import { issuedBy } from "../pki/chain.js";
 import { certificateKeyFacts, keyFacts } from "../pki/describe.js";
@@ -65,7 +66,7 @@ export async function doctorExport(dir: string, options: ExportDoctorOptions): P
     const name = basename(node.path);
     if (
       nssDbs.has(dirname(node.path)) &&
-      (NSS_FILES as readonly string[]).concat("cert8.db", "key3.db", "secmod.db").includes(name)
+      (NSS_FILES as readonly string[]).concat("cert8.db", "key3.db", "secmod.db", NSS_STAMP_NAME).includes(name)
     )
       continue;
     // nutauth.conf is the clients' own file (key = value), not a upsmon snippet.

@@ -15,7 +15,7 @@ import { APPLY_PART } from "./install-sh/apply.js";
 import { PLAN_PART } from "./install-sh/plan.js";
 import { PREFLIGHT_PART } from "./install-sh/preflight.js";
 import { USAGE_PART } from "./install-sh/usage.js";
-import { sh } from "./nut-common.js";
+import { NSS_STAMP_NAME, sh } from "./nut-common.js";
 
 export type HostTarget = "upsd" | "upsmon" | "stunnel-server" | "stunnel-client" | "shim-server" | "shim-client";
 
@@ -197,6 +197,7 @@ export function installScript(bundle: Bundle, installer: Installer): string {
   const rules = nut && confFile ? rejectionsFor(confFile, nut.backend, used) : [];
   const other = nut?.backend === "nss" ? "openssl" : "nss";
   const mark = `nutca ${installer.target} ${installer.name}`;
+  const stamp = installer.files.find((file) => posix.basename(file.source) === NSS_STAMP_NAME);
   const variables: Record<string, string> = {
     TARGET: installer.target,
     NAME: installer.name,
@@ -223,6 +224,9 @@ export function installScript(bundle: Bundle, installer: Installer): string {
     NSS_BUILD: nut?.buildsNssDb
       ? posix.dirname(installer.files.find((file) => file.source.startsWith("built:"))!.dest)
       : "",
+    /** An exported database: its stamp in the bundle and on the host stands for the whole directory. */
+    NSS_STAMP: stamp?.source ?? "",
+    NSS_STAMP_AT: stamp?.dest ?? "",
     UNIT: service.unit,
     OPENRC: service.openrc,
     FREEBSD: service.freebsd,
@@ -266,19 +270,23 @@ export function installScript(bundle: Bundle, installer: Installer): string {
   ].join("\n");
 }
 
-/** The NSS database's place on the host: its directory and files root:<group> 0750/0640. */
+/**
+ * The NSS database's place on the host: its directory and files root:<group> 0750/0640.
+ * An exported database brings its stamp, installed last, after the files it stands for.
+ */
 export function nssDbEntries(
   installDir: string,
   dbName: string,
   built: boolean,
 ): { files: InstallFile[]; dirs: InstallDir[] } {
   const dbDir = `${installDir === "/" ? "" : installDir}/${dbName}`;
+  const names = ["cert9.db", "key4.db", "pkcs11.txt", ...(built ? [NSS_STAMP_NAME] : [])];
   return {
     dirs: [
       { dest: installDir, mode: 0o750, group: "service" },
       { dest: dbDir, mode: 0o750, group: "service" },
     ],
-    files: ["cert9.db", "key4.db", "pkcs11.txt"].map((name) => ({
+    files: names.map((name) => ({
       source: built ? `${dbName}/${name}` : `built:${name}`,
       dest: `${dbDir}/${name}`,
       mode: MODE.groupSecret,

@@ -3,8 +3,10 @@
  * and the NSS database (as built by certutil/pk12util, or as the files and the
  * build-nssdb.sh that build it on the target host when nutca could not).
  */
+import { createHash } from "node:crypto";
 import { isAbsolute, posix } from "node:path";
 import { NutcaError } from "../errors.js";
+import type { Identity } from "../pki/identity.js";
 import { MODE, toPem, type Authority, type BundleFile } from "./bundle.js";
 
 export type NssDbFiles = Readonly<Record<"cert9.db" | "key4.db" | "pkcs11.txt", Uint8Array>>;
@@ -21,6 +23,33 @@ export type NssMaterial =
     };
 
 export const NSS_DB_NAMES = ["cert9.db", "key4.db", "pkcs11.txt"] as const;
+
+/** Inside an exported database's directory: what it was built from, for install.sh to compare. */
+export const NSS_STAMP_NAME = ".nutca-stamp";
+
+/**
+ * certutil writes different bytes on every build, so install.sh compares this
+ * instead: a SHA-256 over everything the database is built from. The password is
+ * hashed with the key, where there is one, so a guess cannot be tested against the
+ * stamp alone (which sits 0640 beside the snippet that holds the password anyway).
+ */
+export function nssDbStamp(
+  authority: Authority,
+  identity: Identity | undefined,
+  layout: NssLayout,
+  password: string,
+): string {
+  const hash = createHash("sha256").update(
+    JSON.stringify([
+      "nutca nssdb 1",
+      layout.program,
+      nssCaCertificates(authority).map((ca) => [ca.nickname, ca.pem, ca.trust]),
+      identity ? [layout.identity?.nickname, layout.identity?.usage, toPem(identity.certificate), identity.keyPem] : [],
+      password,
+    ]),
+  );
+  return hash.digest("hex") + "\n";
+}
 
 /** README lines telling how to check which backend the host's NUT has. */
 export function backendCheck(program: "upsd" | "upsmon", backend: "openssl" | "nss"): string[] {
@@ -115,15 +144,27 @@ export interface NssLayout {
   readonly password: boolean;
 }
 
-/** The NSS database files, or the files build-nssdb.sh needs and the script itself. */
-export function nssMaterialFiles(nss: NssMaterial, layout: NssLayout, authority: Authority): BundleFile[] {
+/** The NSS database files and its stamp, or the files build-nssdb.sh needs and the script itself. */
+export function nssMaterialFiles(
+  nss: NssMaterial,
+  layout: NssLayout,
+  authority: Authority,
+  built: { readonly identity: Identity | undefined; readonly password: string },
+): BundleFile[] {
   if (nss.kind === "database") {
-    return NSS_DB_NAMES.map((name) => ({
+    const files: BundleFile[] = NSS_DB_NAMES.map((name) => ({
       path: `${layout.dbName}/${name}`,
       data: nss.files[name],
       mode: MODE.groupSecret,
       purpose: name === "key4.db" && layout.identity ? "NSS database: the keys" : "NSS database",
     }));
+    files.push({
+      path: `${layout.dbName}/${NSS_STAMP_NAME}`,
+      data: nssDbStamp(authority, built.identity, layout, built.password),
+      mode: MODE.groupSecret,
+      purpose: "a hash of what the database holds: install.sh leaves an installed one of the same hash alone",
+    });
+    return files;
   }
   const cas = nssCaCertificates(authority);
   const files: BundleFile[] = cas.map((ca) => ({

@@ -183,7 +183,7 @@ export function upsdNssBundle(input: UpsdNssInput): Bundle {
     "DISABLE_WEAK_SSL true",
   ]);
   const files: BundleFile[] = [
-    ...nssMaterialFiles(input.nss, layout, input.authority),
+    ...nssMaterialFiles(input.nss, layout, input.authority, { identity: input.identity, password: input.password }),
     {
       path: "upsd.conf.snippet",
       data: snippet,

@@ -171,7 +171,7 @@ export function upsmonNssBundle(input: UpsmonNssInput): Bundle {
     "FORCESSL 1",
   ]);
   const files: BundleFile[] = [
-    ...nssMaterialFiles(input.nss, layout, input.authority),
+    ...nssMaterialFiles(input.nss, layout, input.authority, { identity: input.client, password: input.password }),
     {
       path: "upsmon.conf.snippet",
       data: snippet,

@@ -112,7 +112,7 @@ describe("nutca deploy over a real sshd", { skip: gate.skip }, () => {
       { store, timeoutMs: 120_000 },
     );
 
-  it("installs the upsd bundle, restarts upsd, and the probe verifies it; again with a fresh database", async () => {
+  it("installs the upsd bundle, restarts upsd, the probe verifies it; again: unchanged, upsd not restarted", async () => {
     const before = remoteTemps();
     let done = false;
     const argv = sampleArgv(() => done);
@@ -135,13 +135,20 @@ describe("nutca deploy over a real sshd", { skip: gate.skip }, () => {
     }
     assert.ok(!first.stdout.includes(NSS_PASSWORD) && !first.stderr.includes(NSS_PASSWORD));
 
+    // A fresh database from the same inputs: its stamp matches the one in place.
+    const running = readFileSync(upsdPid, "utf8");
+    // The scratch root links back to /: look at the config directory and the install directory only.
+    const hostFiles = () => [snapshotDir(join(root, "etc/nut")), snapshotDir(join(base, "upsd-tls"))];
+    const installed = hostFiles();
     const json = await deployUpsd(["--json"]);
     assert.equal(json.code, 0, json.stdout + json.stderr);
     const data = JSON.parse(json.stdout) as { hosts: { status: string; probe: string }[]; summary: { ok: number } };
     assert.deepEqual(
       data.hosts.map((host) => [host.status, host.probe]),
-      [["installed", "verified"]],
+      [["unchanged", "verified"]],
     );
+    assert.equal(readFileSync(upsdPid, "utf8"), running, "upsd was not restarted");
+    assert.deepEqual(hostFiles(), installed, "no file copied, no backup made");
     assert.equal(data.summary.ok, 1);
     assert.deepEqual(remoteTemps(), before, "a temporary directory was left on the host");
   });

@@ -84,10 +84,17 @@ plan_conf() {
   fi
 }
 
+# A file of the NSS database whose stamp in place is this bundle's: the stamp stands for it.
+stamped() {
+  [ "$nssdb_current" = 1 ] || return 1
+  case $1 in built:*) return 0 ;; esac
+  [ -n "$NSS_STAMP" ] && [ "$(dirname "$1")" = "$(dirname "$NSS_STAMP")" ]
+}
+
 plan_install() {
   bundle_dirs | while IFS="$TAB" read -r path mode kind; do plan_dir "$root$path" "$mode" "$(owner_for "$kind")"; done
   bundle_files | while IFS="$TAB" read -r source path mode kind; do
-    case $source in built:*) [ "$nssdb_current" = 1 ] && continue ;; esac
+    stamped "$source" && continue
     plan_file file "$root$path" "$(source_of "$source")" "$mode" "$(owner_for "$kind")"
   done
   [ -n "$NSS_BUILD" ] && plan_file file "$root$NSS_BUILD/.nutca-stamp" "$work/nssdb.stamp" 0640 "0:$gid"
@@ -123,7 +130,7 @@ plan_uninstall() {
     plan_take_back "$conf/$WHOLE_CONF_NAME"
   bundle_files | while IFS="$TAB" read -r source path mode kind; do
     [ -f "$root$path" ] || continue
-    case $source in built:*) ;; *) cmp -s "$source" "$root$path" || continue ;; esac
+    case $source in built:*) ;; *) stamped "$source" || cmp -s "$source" "$root$path" || continue ;; esac
     plan_take_back "$root$path"
   done
   [ -n "$NSS_BUILD" ] && [ -f "$root$NSS_BUILD/.nutca-stamp" ] && plan_line remove "$root$NSS_BUILD/.nutca-stamp"
