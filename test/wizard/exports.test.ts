@@ -68,7 +68,7 @@ test("stunnel for a client without a certificate is skipped with the reason", ()
   assert.match(job?.skipped ?? "", /"mon1" has no client certificate, and stunnel needs one/);
 });
 
-test("each export has its nutca deploy line: the same target options and the host", () => {
+test("each export with an installer has its nutca deploy line (the same target options and the host); nutauth has none", () => {
   const jobs = planExports({
     storeDir: "/s",
     out: "/o",
@@ -77,10 +77,11 @@ test("each export has its nutca deploy line: the same target options and the hos
     clients: [client("mon1", ["ups1"])],
   });
   assert.deepEqual(
-    jobs.map((job) => deployCommand("/s", job, `root@${job.host}`)?.argv.join(" ")),
+    jobs.map((job) => [job.target, deployCommand("/s", job, `root@${job.host}`)?.argv.join(" ")]),
     [
-      "--store /s deploy upsd --server ups1 --backend nss --install-dir /srv/tls --host root@ups1",
-      "--store /s deploy upsmon --server ups1 --backend nss --install-dir /srv/tls --host root@mon1",
+      ["upsd", "--store /s deploy upsd --server ups1 --backend nss --install-dir /srv/tls --host root@ups1"],
+      ["upsmon", "--store /s deploy upsmon --server ups1 --backend nss --install-dir /srv/tls --host root@mon1"],
+      ["nutauth", undefined],
     ],
   );
 });
