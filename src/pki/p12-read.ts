@@ -164,8 +164,13 @@ function berOf(value: { toSchema(): { toBER(sizeOnly?: boolean): ArrayBuffer } }
   return new Uint8Array(value.toSchema().toBER(false));
 }
 
+/** A key bag that decrypts to bytes no key can be read from is a damaged file, not a crash. */
 function keyFromInfo(info: pkijs.PrivateKeyInfo): KeyObject {
-  return createPrivateKey({ key: Buffer.from(berOf(info)), format: "der", type: "pkcs8" });
+  try {
+    return createPrivateKey({ key: Buffer.from(berOf(info)), format: "der", type: "pkcs8" });
+  } catch (error) {
+    throw new NutcaError("BAD_FILE", "the PKCS#12 file's key cannot be read", "export it again", { cause: error });
+  }
 }
 
 function bagLabels(bag: pkijs.SafeBag): { friendlyName?: string; localKeyId?: string } {
