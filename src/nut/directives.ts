@@ -93,6 +93,14 @@ export const SINCE = {
   tlsAbort: [2, 8, 6],
 } as const satisfies Record<string, NutVersion>;
 
+/**
+ * What a broken upsd CERTFILE does, by NUT version: said wherever a file is found broken
+ * before it reaches upsd (inspect), so the admin knows what is at stake.
+ */
+export const BROKEN_CERTFILE =
+  "as upsd's CERTFILE this stops upsd: an OpenSSL upsd exits, and NUT 2.8.6 aborts on any TLS set-up error " +
+  "(no UPS data, no shutdown), where 2.8.0's NSS upsd would have served plaintext (fail-open)";
+
 export function atLeast(version: NutVersion, since: NutVersion): boolean {
   return versionNumber(version) >= versionNumber(since);
 }

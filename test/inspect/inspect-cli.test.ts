@@ -9,6 +9,7 @@ import { inspect } from "../../src/cli/commands/inspect.js";
 import { revoke } from "../../src/cli/commands/revoke.js";
 import { exportBundle } from "../../src/cli/commands/export.js";
 import { p12Target } from "../../src/cli/targets/p12.js";
+import { upsdTarget } from "../../src/cli/targets/upsd.js";
 import { x509 } from "../../src/pki/x509.js";
 import { runNutca, snapshotDir, tempDir } from "../helpers/cli.js";
 import { damageCurveOid } from "./fixtures.js";
@@ -21,7 +22,7 @@ let other: string;
 interface Report {
   format: string;
   items: { type: string; store?: string; findings: { code: string }[]; matches?: string; friendlyName?: string }[];
-  findings: { code: string }[];
+  findings: { code: string; severity: string; message: string }[];
 }
 
 before(async () => {
@@ -89,6 +90,25 @@ test("file-level findings: leaf not first, key of another certificate", async ()
     ["key-mismatch"],
   );
   assert.match(report.items[1]!.matches!, /"mon1" in the store/);
+  // What such a file does to upsd, by version: 2.8.0's fail-open is not 2.8.6's abort.
+  for (const finding of [...(await run(swapped)).report.findings, ...report.findings]) {
+    assert.match(finding.message, /NUT 2\.8\.6 aborts .*2\.8\.0's NSS upsd would have served plaintext \(fail-open\)/);
+  }
+});
+
+test("an upsd.pem with an encrypted key: a note that only NUT 2.8.6 reads it, with CERTIDENT", async () => {
+  const out = join(dir, "upsd-encrypted");
+  const options = { backend: "openssl", nutVersion: "2.8.6", encryptKey: true, out };
+  await exportBundle(upsdTarget, [], { server: "ups1", ...options }, testContext(store));
+  const { report } = await run(join(out, "upsd.pem"));
+  assert.deepEqual(
+    report.findings.map(({ severity, code }) => ({ severity, code })),
+    [{ severity: "info", code: "encrypted-key" }],
+  );
+  assert.match(
+    report.findings[0]!.message,
+    /NUT 2\.8\.5 and older cannot read it .*NUT 2\.8\.6 reads it with CERTIDENT/,
+  );
 });
 
 test("a .p12 opens with its password; without one the CLI says so in one line, exit 2", async () => {

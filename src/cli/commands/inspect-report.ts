@@ -14,6 +14,7 @@ import {
   type CertificateFacts,
 } from "../../pki/describe.js";
 import { NutcaError } from "../../errors.js";
+import { BROKEN_CERTFILE } from "../../nut/directives.js";
 import { firstLine, unreadableFinding, type Finding } from "../../pki/findings.js";
 import { lintCertificate } from "../../pki/lint.js";
 import { lintCrl, lintCsr, lintKey } from "../../pki/lint-other.js";
@@ -276,7 +277,7 @@ function fileFindings(objects: readonly PkiObject[], certificates: readonly x509
     findings.push({
       severity: "warning",
       code: "leaf-not-first",
-      message: `the leaf is certificate ${leafIndex + 1}: OpenSSL (upsd CERTFILE, stunnel cert =) takes the first as the server's own`,
+      message: `the leaf is certificate ${leafIndex + 1}: OpenSSL (upsd CERTFILE, stunnel cert =) takes the first as the server's own; ${BROKEN_CERTFILE}`,
       fix: "put the leaf first, then each issuer",
     });
   } else if (certificates.length > 1 && leafIndex === 0 && orderBreak(certificates) >= 0) {
@@ -288,6 +289,15 @@ function fileFindings(objects: readonly PkiObject[], certificates: readonly x509
       fix: "order it leaf, issuer, issuer's issuer; include every intermediate",
     });
   }
+  if (certificates.length > 0 && objects.some((object) => object.kind === "encrypted-key")) {
+    findings.push({
+      severity: "info",
+      code: "encrypted-key",
+      message:
+        "the key is encrypted: NUT 2.8.5 and older cannot read it (an OpenSSL upsd exits); NUT 2.8.6 reads it with CERTIDENT",
+      fix: 'give NUT 2.8.6 CERTIDENT "<a name of the leaf>" "<password>" (nutca export upsd --encrypt-key writes it)',
+    });
+  }
   const keys = objects.flatMap((object) => (object.kind === "private-key" ? [keyFacts(object.key).spkiSha256] : []));
   if (keys.length > 0 && certificates.length > 0) {
     const leaf = certificates[leafIndex >= 0 ? leafIndex : 0]!;
@@ -295,7 +305,7 @@ function fileFindings(objects: readonly PkiObject[], certificates: readonly x509
       findings.push({
         severity: "error",
         code: "key-mismatch",
-        message: `the private key in this file is not the key of "${leaf.subject}"`,
+        message: `the private key in this file is not the key of "${leaf.subject}"; ${BROKEN_CERTFILE}`,
         fix: "pair the certificate with its own key (nutca export writes them together)",
       });
     }
