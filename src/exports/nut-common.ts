@@ -6,23 +6,12 @@
 import { createHash } from "node:crypto";
 import { isAbsolute, posix } from "node:path";
 import { NutcaError } from "../errors.js";
+import { NSS_DB_FILES, type NssDbFiles, type NssMaterial } from "../nut/nss-tools.js";
 import type { Identity } from "../pki/identity.js";
 import { MODE, toPem, type Authority, type BundleFile } from "./bundle.js";
 
-export type NssDbFiles = Readonly<Record<"cert9.db" | "key4.db" | "pkcs11.txt", Uint8Array>>;
-
-/** The NSS database as built by certutil/pk12util, or what build-nssdb.sh needs to build it on the host. */
-export type NssMaterial =
-  | { readonly kind: "database"; readonly files: NssDbFiles }
-  | {
-      readonly kind: "script";
-      /** Why no database was built here, e.g. "certutil and pk12util are not installed". */
-      readonly reason: string;
-      /** The certificate and key, friendlyName = nickname; absent for a CA-only database. */
-      readonly p12?: { readonly data: Uint8Array; readonly password: string } | undefined;
-    };
-
-export const NSS_DB_NAMES = ["cert9.db", "key4.db", "pkcs11.txt"] as const;
+// The database as nut/nss-tools.ts builds it (or what build-nssdb.sh needs to build it on the host).
+export { NSS_DB_FILES, type NssDbFiles, type NssMaterial };
 
 /** Inside an exported database's directory: what it was built from, for install.sh to compare. */
 export const NSS_STAMP_NAME = ".nutca-stamp";
@@ -77,7 +66,7 @@ export function nssInstallSteps(layout: NssLayout, nss: NssMaterial): string[] {
     return [
       "2. Install (as root, from this directory):",
       ...installDirs(dir, [dbDir]),
-      `     install -o root -g nut -m 0640 ${NSS_DB_NAMES.map((name) => `${layout.dbName}/${name}`).join(" ")} ${sh(dbDir)}/`,
+      `     install -o root -g nut -m 0640 ${NSS_DB_FILES.map((name) => `${layout.dbName}/${name}`).join(" ")} ${sh(dbDir)}/`,
       `   ${layout.program} opens the database as the nut user, after dropping root: root-only 0600 files`,
       "   give nss_error -8174 (NUT issue 2265).",
       "",
@@ -152,7 +141,7 @@ export function nssMaterialFiles(
   built: { readonly identity: Identity | undefined; readonly password: string },
 ): BundleFile[] {
   if (nss.kind === "database") {
-    const files: BundleFile[] = NSS_DB_NAMES.map((name) => ({
+    const files: BundleFile[] = NSS_DB_FILES.map((name) => ({
       path: `${layout.dbName}/${name}`,
       data: nss.files[name],
       mode: MODE.groupSecret,

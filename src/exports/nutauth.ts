@@ -14,7 +14,7 @@ import {
   checkInstallDir,
   confValue,
   fileList,
-  NSS_DB_NAMES,
+  NSS_DB_FILES,
   quoted,
   readmeFile,
   sh,
@@ -123,7 +123,7 @@ export function nutauthNssBundle(input: NutauthNssInput): Bundle {
         ]
       : []),
   ];
-  const files: BundleFile[] = NSS_DB_NAMES.map((name) => ({
+  const files: BundleFile[] = NSS_DB_FILES.map((name) => ({
     path: `${NSS_DB_DIR}/${name}`,
     data: input.db[name],
     mode: MODE.secret,
@@ -131,7 +131,7 @@ export function nutauthNssBundle(input: NutauthNssInput): Bundle {
   }));
   const install = [
     `     install -d -m 0700 ${sh(dbDir)}`,
-    `     install -m 0600 ${NSS_DB_NAMES.map((name) => `${NSS_DB_DIR}/${name}`).join(" ")} ${sh(dbDir)}/`,
+    `     install -m 0600 ${NSS_DB_FILES.map((name) => `${NSS_DB_DIR}/${name}`).join(" ")} ${sh(dbDir)}/`,
   ];
   const trust = [
     `${NSS_DB_DIR}/ trusts the CA for TLS servers (CT,,)` +

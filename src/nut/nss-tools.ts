@@ -94,12 +94,14 @@ export function chooseNssPassword(
   return options.nssPasswordFile === undefined ? generateNssPassword() : readPasswordFile(options.nssPasswordFile);
 }
 
-/** Mirrors NssMaterial of exports/nut-common.ts (exports and nut do not import each other). */
+/** The database as built here, or (kind "script") what build-nssdb.sh needs to build it on the host. */
 export type NssMaterial =
   | { readonly kind: "database"; readonly files: NssDbFiles }
   | {
       readonly kind: "script";
+      /** Why no database was built here, e.g. "certutil and pk12util are not installed". */
       readonly reason: string;
+      /** The certificate and key, friendlyName = nickname; absent for a CA-only database. */
       readonly p12?: { readonly data: Uint8Array; readonly password: string } | undefined;
     };
 
