@@ -1,6 +1,7 @@
 /** `nutca export nutauth`: nutauth.conf, so that NUT 2.8.6's upsc & friends verify the servers they talk to. */
 import { Option } from "commander";
 import { NutcaError } from "../../errors.js";
+import { clientNssMaterial } from "./nss-client.js";
 import { EXPORT_EXIT_CODES, type ExportTarget } from "./target.js";
 
 /** Where the clients find it as $NUT_CONFPATH/nutauth.conf on Debian. */
@@ -62,13 +63,12 @@ export const nutauthTarget: ExportTarget<NutauthExportOptions> = {
     if ((given.user === undefined) !== (given.passwordFile === undefined)) {
       throw new NutcaError("USAGE", "--user and --password-file go together", "pass both, or neither");
     }
-    const [nutauth, { loadAuthority, loadCertificate, loadIdentity }, { chooseBackend }, nss, common, passphrase] =
+    const [nutauth, { loadAuthority, loadCertificate, loadIdentity }, { chooseBackend }, nss, passphrase] =
       await Promise.all([
         import("../../exports/nutauth.js"),
         import("../../store/identity.js"),
         import("../../nut/backend.js"),
         import("../../nut/nss-tools.js"),
-        import("../../exports/nut-common.js"),
         import("../passphrase.js"),
       ]);
     const port = given.port === undefined ? nutauth.NUTAUTH_PORT : Number(given.port);
@@ -90,13 +90,7 @@ export const nutauthTarget: ExportTarget<NutauthExportOptions> = {
     const nickname = nutauth.DEFAULT_NUTAUTH_NICKNAME;
     // Without a client key the database holds only public certificates: no password to keep.
     const password = client ? nss.generateNssPassword() : "";
-    common.checkNssConfig(installDir, nickname, password);
-    const material = await nss.nssMaterial({
-      authority,
-      certificates: common.nssCaCertificates(authority),
-      password,
-      identity: client && { identity: client, nickname, usage: "C" },
-    });
+    const material = await clientNssMaterial({ authority, client, installDir, nickname, password });
     if (material.kind !== "database") {
       throw new NutcaError(
         "IO",

@@ -1,5 +1,6 @@
 /** `nutca export upsmon`: what upsmon trusts (and, with --client, presents) for NUT's own TLS. */
 import { Option } from "commander";
+import { clientNssMaterial } from "./nss-client.js";
 import { EXPORT_EXIT_CODES, type ExportTarget } from "./target.js";
 import { NUT_TLS_DIR } from "./upsd.js";
 
@@ -57,7 +58,6 @@ export const upsmonTarget: ExportTarget<UpsmonExportOptions> = {
       { loadAuthority, loadCertificate, loadIdentity },
       { chooseBackend },
       nss,
-      common,
       { readPassphraseFile },
     ] = await Promise.all([
       import("../../exports/upsmon.js"),
@@ -66,7 +66,6 @@ export const upsmonTarget: ExportTarget<UpsmonExportOptions> = {
       import("../../store/identity.js"),
       import("../../nut/backend.js"),
       import("../../nut/nss-tools.js"),
-      import("../../exports/nut-common.js"),
       import("../passphrase.js"),
     ]);
     const server = loadCertificate(store, options.server, "server");
@@ -85,13 +84,7 @@ export const upsmonTarget: ExportTarget<UpsmonExportOptions> = {
     const nickname = options.nickname ?? upsmon.DEFAULT_CLIENT_NICKNAME;
     // Without a client key the database holds only public certificates: no password to keep.
     const password = client ? nss.chooseNssPassword(options, readPassphraseFile) : "";
-    common.checkNssConfig(installDir, nickname, password);
-    const material = await nss.nssMaterial({
-      authority,
-      certificates: common.nssCaCertificates(authority),
-      password,
-      identity: client && { identity: client, nickname, usage: "C" },
-    });
+    const material = await clientNssMaterial({ authority, client, installDir, nickname, password });
     return upsmon.upsmonNssBundle({ ...base, nickname, password, nss: material });
   },
 };
